@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Small string helpers shared by every module: edit distance for "did you mean"
+// hints, and quoting of arbitrary bytes for messages.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vigil::text {
+
+/// Levenshtein distance between a and b, giving up (returning limit + 1) once
+/// the distance is known to exceed `limit`.
+std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t limit);
+
+/// The candidate closest to `word`, if it is close enough to be a plausible typo
+/// (distance at most a third of the word's length, and at least 1 edit away).
+std::string closest(std::string_view word, const std::vector<std::string_view>& candidates);
+
+/// `s` with control and non-ASCII bytes shown as \xNN, for safe display.
+std::string printable(std::string_view s);
+
+}  // namespace vigil::text

@@ -1,0 +1,29 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Installs everything vigil needs to build and test on Debian 12. Idempotent:
+# packages already present are left as they are, and apt's lists are only
+# refreshed when something is missing.
+set -euo pipefail
+pkgs=(
+  build-essential cmake ninja-build pkg-config g++ git
+  libnl-3-dev libnl-genl-3-dev libnl-route-3-dev
+  libssl-dev libcurl4-openssl-dev libboost1.81-dev
+  catch2 nlohmann-json3-dev libfmt-dev
+  clang libclang-rt-14-dev clang-format
+  iproute2 keepalived ipvsadm time
+)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+# keepalived is installed only as a reference binary for compatibility tests
+# and benchmarks; its packaged service must never run on a test machine.
+if command -v systemctl >/dev/null 2>&1; then
+  systemctl disable --now keepalived >/dev/null 2>&1 || true
+fi
+echo "install-deps: ok"

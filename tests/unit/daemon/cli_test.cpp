@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// vigild's command line: keepalived(8) options, `-t` exit codes, dumps.
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "vigil/daemon/cli.hpp"
+
+using namespace vigil::daemon;
+
+namespace {
+
+struct Run {
+  int rc;
+  std::string out;
+  std::string err;
+};
+
+Run run(std::vector<std::string> args) {
+  args.insert(args.begin(), "vigild");
+  std::vector<char*> argv;
+  for (auto& a : args) {
+    argv.push_back(a.data());
+  }
+  argv.push_back(nullptr);
+  std::ostringstream out, err;
+  const int rc = run_cli(static_cast<int>(args.size()), argv.data(), out, err);
+  return {rc, out.str(), err.str()};
+}
+
+std::string write_temp(const std::string& name, const std::string& text) {
+  const auto dir = std::filesystem::temp_directory_path() / "vigil-cli-test";
+  std::filesystem::create_directories(dir);
+  const auto p = dir / name;
+  std::ofstream(p) << text;
+  return p.string();
+}
+
+const char* kValid =
+    "global_defs {\n  router_id lb1\n}\n"
+    "vrrp_script chk {\n  script \"/bin/true\"\n}\n";
+
+}  // namespace
+
+TEST_CASE("Short and long options parse as keepalived's", "[daemon][cli]") {
+  std::ostringstream err;
+  std::vector<std::string> args{"vigild", "-nlD", "-P", "--use-file=/x.conf", "-i", "main",
+                                "--dump-conf=json", "-I"};
+  std::vector<char*> argv;
+  for (auto& a : args) {
+    argv.push_back(a.data());
+  }
+  auto o = parse_args(static_cast<int>(argv.size()), argv.data(), err);
+  REQUIRE(o);
+  CHECK(o->dont_fork);
+  CHECK(o->log_console);
+  CHECK(o->log_detail);
+  CHECK(o->vrrp_only);
+  CHECK(o->use_file == "/x.conf");
+  CHECK(o->config_id == std::optional<std::string>("main"));
+  CHECK(o->dump_conf == DumpFormat::Json);
+  CHECK(o->dont_release_ipvs);
+}
+
+TEST_CASE("-t with a valid configuration exits 0 and prints nothing", "[daemon][cli]") {
+  auto r = run({"-t", "-f", write_temp("valid.conf", kValid)});
+  CHECK(r.rc == 0);
+  CHECK(r.err.empty());
+}
+
+TEST_CASE("-t with an unknown keyword exits 5, as keepalived does", "[daemon][cli]") {
+  auto r = run({"-t", "-f", write_temp("unknown.conf", "global_defs {\n  routr_id x\n}\n")});
+  CHECK(r.rc == kExitConfigTest);
+  CHECK_THAT(r.err, Catch::Contains("unknown.conf:2:3: warning: unknown keyword 'routr_id'"));
+  CHECK_THAT(r.err, Catch::Contains("did you mean 'router_id'?"));
+}
+
+TEST_CASE("-t on a missing file exits 4 with a located message", "[daemon][cli]") {
+  auto r = run({"-t", "-f", "/nonexistent/vigil.conf"});
+  CHECK(r.rc == kExitConfig);
+  CHECK_THAT(r.err, Catch::Contains("/nonexistent/vigil.conf:0:0: fatal error"));
+}
+
+TEST_CASE("-t=FILE writes diagnostics to the file", "[daemon][cli]") {
+  const auto log = std::filesystem::temp_directory_path() / "vigil-cli-test" / "t.log";
+  std::filesystem::remove(log);
+  auto r = run({"--config-test=" + log.string(), "-f",
+                write_temp("unknown2.conf", "bogus_keyword 1\n")});
+  CHECK(r.rc == kExitConfigTest);
+  CHECK(r.err.empty());
+  std::ifstream in(log);
+  std::string line;
+  std::getline(in, line);
+  CHECK_THAT(line, Catch::Contains("unknown keyword 'bogus_keyword'"));
+}
+
+TEST_CASE("--dump-conf=json prints the normalized model", "[daemon][cli]") {
+  auto r = run({"--dump-conf=json", "-f", write_temp("dump.conf", kValid)});
+  CHECK(r.rc == 0);
+  CHECK_THAT(r.out, Catch::Contains("\"router_id\": \"lb1\""));
+  auto t = run({"-d", "-f", write_temp("dump.conf", kValid)});
+  CHECK_THAT(t.out, Catch::Contains("router_id lb1"));
+}
+
+TEST_CASE("--signum answers as keepalived 2.2.7 does", "[daemon][cli]") {
+  CHECK(run({"--signum=STOP"}).out == "15\n");
+  CHECK(run({"--signum=RELOAD"}).out == "1\n");
+  CHECK(run({"--signum=DATA"}).out == "10\n");
+  CHECK(run({"--signum=STATS"}).out == "12\n");
+  auto bad = run({"--signum=NOPE"});
+  CHECK(bad.rc == 1);
+}
+
+TEST_CASE("A bad option is a usage error", "[daemon][cli]") {
+  auto r = run({"--no-such-option"});
+  CHECK(r.rc == kExitProgramError);
+  CHECK_THAT(r.err, Catch::Contains("--no-such-option"));
+  CHECK(run({"-h"}).out.find("--config-test") != std::string::npos);
+  CHECK(run({"-v"}).out.find("vigild") == 0);
+}
