@@ -25,6 +25,10 @@ std::string format(const Diagnostic& d) {
 }
 
 void Diagnostics::add(SourceLoc loc, Severity severity, std::string message) {
+  Diagnostic d{std::move(loc), severity, std::move(message)};
+  if (!seen_.insert(format(d)).second) {
+    return;
+  }
   switch (severity) {
     case Severity::Note:
       ++notes_;
@@ -39,7 +43,7 @@ void Diagnostics::add(SourceLoc loc, Severity severity, std::string message) {
       ++fatals_;
       break;
   }
-  items_.push_back(Diagnostic{std::move(loc), severity, std::move(message)});
+  items_.push_back(std::move(d));
 }
 
 std::size_t Diagnostics::count(Severity s) const {

@@ -28,11 +28,11 @@ std::string scalar(const nlohmann::json& v) {
   if (v.is_string()) {
     const auto& s = v.get_ref<const std::string&>();
     if (s.empty() || s.find_first_of(" \t\"'#!{}") != std::string::npos) {
-      return nlohmann::json(s).dump();
+      return nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     }
     return s;
   }
-  return v.dump();
+  return v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 // Renders the JSON tree in keepalived.conf's block style.
@@ -82,7 +82,10 @@ void to_json(nlohmann::json& j, const IpAddressSpec& a) { j = a.address.str(); }
 void to_json(nlohmann::json& j, const RouteSpec& r) { j = fmt::format("{}", fmt::join(r.words, " ")); }
 void to_json(nlohmann::json& j, const RuleSpec& r) { j = fmt::format("{}", fmt::join(r.words, " ")); }
 
-std::string dump_json(const Model& m) { return to_tree(m).dump(2) + "\n"; }
+std::string dump_json(const Model& m) {
+  // Invalid UTF-8 in names or values is replaced (U+FFFD) rather than thrown.
+  return to_tree(m).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
 
 std::string dump_text(const Model& m) {
   const nlohmann::json tree = to_tree(m);

@@ -22,19 +22,20 @@ bool is_name_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) 
 bool is_name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 bool has_wildcard(std::string_view s) { return s.find_first_of("*?[") != std::string_view::npos; }
 
-// Removes a '#' or '!' comment that is not inside quotes. Returns the new length.
+// Where a '#' or '!' comment starts outside double quotes (keepalived treats the
+// single quote as an ordinary character). Returns the line length if none.
 std::size_t comment_start(const std::string& s) {
-  char quote = 0;
+  bool quoted = false;
   for (std::size_t i = 0; i < s.size(); ++i) {
     const char c = s[i];
-    if (quote != 0) {
+    if (quoted) {
       if (c == '\\' && i + 1 < s.size()) {
         ++i;
-      } else if (c == quote) {
-        quote = 0;
+      } else if (c == '"') {
+        quoted = false;
       }
-    } else if (c == '"' || c == '\'') {
-      quote = c;
+    } else if (c == '"') {
+      quoted = true;
     } else if (c == '#' || c == '!') {
       return i;
     }
@@ -171,10 +172,12 @@ void Reader::open_file(const std::string& path) {
     diags_.fatal(SourceLoc{path, 0, 0}, fmt::format("cannot read configuration file: {}", err));
     return;
   }
-  push_file(path, *text, 0);
+  push_file(path, *text, opts_.include_check);
 }
 
-void Reader::open_text(const std::string& name, std::string text) { push_file(name, text, 0); }
+void Reader::open_text(const std::string& name, std::string text) {
+  push_file(name, text, opts_.include_check);
+}
 
 void Reader::push_file(const std::string& path, const std::string& text, unsigned include_check) {
   auto f = std::make_unique<Frame>();
@@ -218,11 +221,6 @@ bool Reader::over_budget(Where w) {
 bool Reader::next(Line& out) {
   while (ready_.empty()) {
     if (!pull()) {
-      if (def_name_) {
-        diags_.error(loc(def_where_.file, def_where_.line, 1),
-                     fmt::format("multi-line definition of ${} is not terminated", *def_name_));
-        def_name_.reset();
-      }
       return false;
     }
   }
@@ -240,11 +238,14 @@ bool Reader::pull() {
     case Frame::Kind::File: {
       if (f.pos >= f.text.size()) {
         if (def_name_) {
-          diags_.error(loc(def_where_.file, def_where_.line, 1),
-                       fmt::format("multi-line definition of ${} is not terminated at the end "
-                                   "of the file",
-                                   *def_name_));
+          // keepalived silently keeps what was read; so do we, with a note.
+          diags_.note(loc(def_where_.file, def_where_.line, 1),
+                      fmt::format("multi-line definition of ${} ends with '\\' on the last "
+                                  "line of the file",
+                                  *def_name_));
+          params_[*def_name_] = Param{def_value_, true};
           def_name_.reset();
+          def_value_.clear();
         }
         stack_.pop_back();
         return true;
@@ -285,14 +286,14 @@ bool Reader::pull() {
         if (fr->kind == Frame::Kind::File) {
           ++depth;
           if (fr->canonical == canon) {
-            diags_.error(loc(w.file, w.line, 1),
+            diags_.error(loc(w.file, w.line, f.col),
                          fmt::format("include cycle: '{}' is already being read", path));
             return true;
           }
         }
       }
       if (depth >= opts_.max_include_depth) {
-        diags_.error(loc(w.file, w.line, 1),
+        diags_.error(loc(w.file, w.line, f.col),
                      fmt::format("includes nested more than {} deep; '{}' not read",
                                  opts_.max_include_depth, path));
         return true;
@@ -302,9 +303,9 @@ bool Reader::pull() {
       if (!text) {
         const auto msg = fmt::format("cannot read included file '{}': {}", path, err);
         if ((check & kCheckReadable) != 0) {
-          diags_.error(loc(w.file, w.line, 1), msg);
+          diags_.fatal(loc(w.file, w.line, f.col), msg + " (include_check)");
         } else {
-          diags_.note(loc(w.file, w.line, 1), msg);
+          diags_.note(loc(w.file, w.line, f.col), msg);
         }
         return true;
       }
@@ -411,9 +412,13 @@ void Reader::process(std::string text, Cols cols, Where w, bool physical, unsign
     const std::string first = text.substr(0, sp);
     if (first == "include" || first == "includer" || first == "includem" ||
         first == "includew" || first == "includeb" || first == "includea") {
-      Line words;
-      tokenize(text, cols, w, words);
-      handle_include(first, words, w);
+      // The file name is the rest of the line, quotes and spaces included, as
+      // keepalived reads it.
+      std::size_t a = sp == std::string::npos ? text.size() : sp;
+      while (a < text.size() && is_space(text[a])) {
+        ++a;
+      }
+      handle_include(first, text.substr(a), a < cols.size() ? cols[a] : cols.front(), w);
       return;
     }
   }
@@ -452,6 +457,8 @@ void Reader::process(std::string text, Cols cols, Where w, bool physical, unsign
   std::string out;
   Cols out_cols;
   std::vector<std::string> active;
+  expand_failed_ = false;
+  expand_col_ = cols.empty() ? 1 : cols.front();
   const bool changed = expand(text, out, &out_cols, &cols, active, w, 0);
   if (changed) {
     if (out.find('\n') != std::string::npos) {
@@ -471,7 +478,8 @@ void Reader::process(std::string text, Cols cols, Where w, bool physical, unsign
       stack_.push_back(std::move(f));
       return;
     }
-    if (depth < 4 && !out.empty() && (out[0] == '@' || out[0] == '$' || out[0] == '~')) {
+    if (depth < 4 && !expand_failed_ && !out.empty() &&
+        (out[0] == '@' || out[0] == '$' || out[0] == '~')) {
       process(std::move(out), std::move(out_cols), w, false, depth + 1);
       return;
     }
@@ -484,7 +492,15 @@ void Reader::process(std::string text, Cols cols, Where w, bool physical, unsign
   if (line.empty()) {
     return;
   }
-  if (line[0].is("include_check")) {
+  const int depth_before = depth_;
+  for (const auto& t : line) {
+    if (t.is("{")) {
+      ++depth_;
+    } else if (t.is("}") && depth_ > 0) {
+      --depth_;
+    }
+  }
+  if (line[0].is("include_check") && depth_before > 0) {
     unsigned check = kCheckAll;
     if (line.size() > 1) {
       check = 0;
@@ -525,10 +541,11 @@ void Reader::process(std::string text, Cols cols, Where w, bool physical, unsign
   ready_.push_back(std::move(line));
 }
 
-void Reader::handle_include(const std::string& keyword, const Line& words, Where w) {
-  if (words.size() < 2) {
-    diags_.error(loc(w.file, w.line, words.empty() ? 1 : words[0].col),
-                 fmt::format("'{}' needs a file name", keyword));
+void Reader::handle_include(const std::string& keyword, const std::string& arg,
+                            std::uint32_t col, Where w) {
+  const SourceLoc at = loc(w.file, w.line, col);
+  if (arg.empty()) {
+    diags_.error(at, fmt::format("'{}' needs a file name", keyword));
     return;
   }
   unsigned check = 0;
@@ -549,38 +566,34 @@ void Reader::handle_include(const std::string& keyword, const Line& words, Where
   } else if (keyword == "includea") {
     check = kCheckAll;
   }
-  const Token& arg = words[1];
-  const SourceLoc at = loc(arg);
-  if (words.size() > 2) {
-    diags_.warning(loc(words[2]), fmt::format("extra text after '{} {}' ignored", keyword,
-                                              text::printable(arg.text)));
+  if ((check & (kCheckMatch | kCheckWildcardMatch | kCheckBraceMatch)) != 0) {
+    check |= kCheckReadable;  // the man page: match checks include the readable check
   }
-  std::string pattern = arg.text;
-  if (pattern.empty()) {
-    diags_.error(at, fmt::format("'{}' needs a file name", keyword));
-    return;
-  }
+  std::string pattern = arg;
   if (pattern[0] != '/') {
     pattern = current_dir() + "/" + pattern;
   }
+  // A failed include check means the configuration is incomplete: it cannot
+  // run as written (keepalived 2.2.7 exits 6 here, its script-security code).
+  auto failed = [&](unsigned bit, std::string msg) {
+    if ((check & bit) != 0) {
+      diags_.fatal(at, fmt::format("{} (include_check)", msg));
+    } else {
+      diags_.note(at, std::move(msg));
+    }
+  };
   std::vector<std::string> matches;
   const auto alternatives = expand_braces(pattern);
   for (const auto& alt : alternatives) {
     auto found = fs_.glob(alt);
-    if (found.empty() && !has_wildcard(alt)) {
-      // glob() only returns existing files; a literal name that does not exist is
-      // reported by the readable check when it is opened.
-      if ((check & kCheckMatch) != 0 || (check & kCheckReadable) != 0) {
-        found.push_back(alt);
+    if (found.empty()) {
+      if (!has_wildcard(alt)) {
+        failed(kCheckMatch, fmt::format("included file '{}' does not exist", alt));
       } else {
-        diags_.note(at, fmt::format("included file '{}' does not exist", alt));
+        failed(kCheckWildcardMatch, fmt::format("include pattern '{}' matches no file", alt));
       }
-    } else if (found.empty()) {
-      if ((check & kCheckWildcardMatch) != 0) {
-        diags_.error(at, fmt::format("include pattern '{}' matches no file", alt));
-      }
-      if (alternatives.size() > 1 && (check & kCheckBraceMatch) != 0) {
-        diags_.error(at, fmt::format("brace alternative '{}' matches no file", alt));
+      if (alternatives.size() > 1) {
+        failed(kCheckBraceMatch, fmt::format("brace alternative '{}' matches no file", alt));
       }
     }
     for (auto& m : found) {
@@ -595,6 +608,7 @@ void Reader::handle_include(const std::string& keyword, const Line& words, Where
   auto f = std::make_unique<Frame>();
   f->kind = Frame::Kind::Includes;
   f->where = Where{w.file, w.line};
+  f->col = col;
   f->pending = std::move(matches);
   f->include_check = check;
   stack_.push_back(std::move(f));
@@ -617,7 +631,8 @@ bool Reader::handle_definition(const std::string& text, const Cols& cols, Where 
   std::string value = text.substr(i + 1);
   auto b = value.find_first_not_of(" \t");
   value = b == std::string::npos ? std::string() : value.substr(b);
-  if (value == "\\") {
+  if (!value.empty() && value.back() == '\\') {
+    // `$NAME= \` (or `$NAME=text \`) starts a multi-line definition.
     if (!physical) {
       diags_.error(loc(w.file, w.line, cols.empty() ? 1 : cols.front()),
                    fmt::format("multi-line definition of ${} must be written in a file, not "
@@ -625,16 +640,11 @@ bool Reader::handle_definition(const std::string& text, const Cols& cols, Where 
                                name));
       return true;
     }
+    value.pop_back();
     def_name_ = name;
-    def_value_.clear();
+    def_value_ = value.find_first_not_of(" \t") == std::string::npos ? std::string() : value;
     def_where_ = w;
     return true;
-  }
-  if (!value.empty() && value.back() == '\\' && physical) {
-    diags_.warning(loc(w.file, w.line, cols.empty() ? 1 : cols.front()),
-                   fmt::format("a multi-line definition must have nothing after '${}='; "
-                               "the trailing '\\' is kept as part of the value",
-                               name));
   }
   params_[name] = Param{value, false};
   return true;
@@ -833,39 +843,44 @@ std::optional<std::string> Reader::builtin(std::string_view name, std::string_vi
   return std::nullopt;
 }
 
-// Replaces $NAME (followed by whitespace or the end) and ${NAME} references.
-// Returns true if anything was replaced. `active` holds the names being
-// expanded, to report self-references instead of looping.
+// Replaces $NAME (followed by whitespace or the end) and ${NAME} references,
+// appending to `out`. Returns true if anything was replaced. `active` holds the
+// names being expanded, to report self-references instead of looping; the
+// output is bounded by max_line_bytes as it grows, so runaway (exponential)
+// definitions stop early. `at` is the column reported for nested expansions.
 bool Reader::expand(std::string_view in, std::string& out, Cols* out_cols, const Cols* in_cols,
                     std::vector<std::string>& active, Where w, unsigned depth) {
   bool changed = false;
   auto col_at = [&](std::size_t i) -> std::uint32_t {
     if (in_cols == nullptr || in_cols->empty()) {
-      return 1;
+      return expand_col_;
     }
     return (*in_cols)[std::min(i, in_cols->size() - 1)];
   };
-  std::size_t i = 0;
-  while (i < in.size()) {
-    const char c = in[i];
-    if (c != '$' || i + 1 >= in.size()) {
-      out.push_back(c);
-      if (out_cols != nullptr) {
-        out_cols->push_back(col_at(i));
+  auto literal = [&](std::size_t from, std::size_t to) {
+    out.append(in.substr(from, to - from));
+    if (out_cols != nullptr) {
+      for (std::size_t k = from; k < to; ++k) {
+        out_cols->push_back(col_at(k));
       }
-      ++i;
-      continue;
     }
+  };
+  std::size_t i = 0;
+  while (i < in.size() && !expand_failed_) {
+    const auto dollar = in.find('$', i);
+    if (dollar == std::string_view::npos || dollar + 1 >= in.size()) {
+      literal(i, in.size());
+      break;
+    }
+    literal(i, dollar);
+    i = dollar;
     std::string name;
     std::string args;
     std::size_t after = 0;
     if (in[i + 1] == '{') {
       auto close = in.find('}', i + 2);
       if (close == std::string_view::npos) {
-        out.push_back(c);
-        if (out_cols != nullptr) {
-          out_cols->push_back(col_at(i));
-        }
+        literal(i, i + 1);
         ++i;
         continue;
       }
@@ -882,67 +897,64 @@ bool Reader::expand(std::string_view in, std::string& out, Cols* out_cols, const
         ++j;
       }
       if (j == i + 1 || (j < in.size() && !is_space(in[j]))) {
-        out.push_back(c);
-        if (out_cols != nullptr) {
-          out_cols->push_back(col_at(i));
-        }
+        literal(i, i + 1);
         ++i;
         continue;
       }
       name = std::string(in.substr(i + 1, j - i - 1));
       after = j;
     }
-    std::optional<std::string> value;
-    bool recurse = false;
+    const std::uint32_t at = col_at(i);
+    std::optional<std::string> builtin_value;
+    const Param* param = nullptr;
     if (auto p = params_.find(name); p != params_.end()) {
-      if (std::find(active.begin(), active.end(), name) != active.end()) {
-        diags_.error(loc(w.file, w.line, col_at(i)),
-                     fmt::format("parameter ${} refers to itself (through {}); left unexpanded",
-                                 name, fmt::join(active, " -> ")));
-        value = std::string(in.substr(i, after - i));
-      } else {
-        value = p->second.value;
-        recurse = true;
-      }
+      param = &p->second;
     } else if (!name.empty() && name[0] == '_') {
-      value = builtin(name, args);
+      builtin_value = builtin(name, args);
     }
-    if (!value) {
-      // undefined: left as written
-      for (std::size_t k = i; k < after; ++k) {
-        out.push_back(in[k]);
-        if (out_cols != nullptr) {
-          out_cols->push_back(col_at(k));
-        }
-      }
+    if (param == nullptr && !builtin_value) {
+      literal(i, after);  // undefined: left as written
       i = after;
       continue;
     }
-    changed = true;
-    const std::uint32_t at = col_at(i);
-    std::string expanded;
-    if (recurse && depth < 64) {
-      active.push_back(name);
-      if (!expand(*value, expanded, nullptr, nullptr, active, w, depth + 1)) {
-        expanded = *value;
-      }
-      active.pop_back();
-    } else if (recurse) {
+    if (param != nullptr && std::find(active.begin(), active.end(), name) != active.end()) {
       diags_.error(loc(w.file, w.line, at),
-                   fmt::format("parameter ${} nests more than 64 deep; left unexpanded", name));
-      expanded = *value;
-    } else {
-      expanded = std::move(*value);
-    }
-    if (out.size() + expanded.size() > opts_.max_line_bytes) {
-      diags_.error(loc(w.file, w.line, at),
-                   fmt::format("expanding ${} makes the line longer than {} bytes; stopped",
-                               name, opts_.max_line_bytes));
+                   fmt::format("parameter ${} refers to itself (through {}); left unexpanded",
+                               name, fmt::join(active, " -> ")));
+      expand_failed_ = true;
+      literal(i, after);
       return changed;
     }
-    out += expanded;
+    changed = true;
+    const std::size_t before = out.size();
+    if (param != nullptr) {
+      if (depth >= 64) {
+        diags_.error(loc(w.file, w.line, at),
+                     fmt::format("parameter ${} nests more than 64 deep; left unexpanded", name));
+        expand_failed_ = true;
+        return changed;
+      }
+      const std::string value = param->value;  // copy: expansion may not redefine, but be safe
+      active.push_back(name);
+      const std::uint32_t saved = expand_col_;
+      expand_col_ = at;
+      expand(value, out, nullptr, nullptr, active, w, depth + 1);
+      expand_col_ = saved;
+      active.pop_back();
+    } else {
+      out += *builtin_value;
+    }
+    if (out.size() > opts_.max_line_bytes) {
+      if (!expand_failed_) {
+        diags_.error(loc(w.file, w.line, at),
+                     fmt::format("expanding ${} makes the line longer than {} bytes; stopped",
+                                 name, opts_.max_line_bytes));
+      }
+      expand_failed_ = true;
+      out.resize(opts_.max_line_bytes);
+    }
     if (out_cols != nullptr) {
-      out_cols->insert(out_cols->end(), expanded.size(), at);
+      out_cols->insert(out_cols->end(), out.size() - before, at);
     }
     i = after;
   }
@@ -983,7 +995,7 @@ void Reader::tokenize(const std::string& text, const Cols& cols, Where w, Line& 
         if (is_space(c) || c == '{' || c == '}') {
           break;
         }
-        if (c == '"' || c == '\'') {
+        if (c == '"') {
           quote = c;
           quote_start = i;
           t.quoted = true;
@@ -1077,7 +1089,7 @@ void Reader::tokenize(const std::string& text, const Cols& cols, Where w, Line& 
     }
     if (quote != 0) {
       diags_.error(loc(w.file, w.line, col_at(quote_start)),
-                   fmt::format("unterminated {} quote", quote == '"' ? "double" : "single"));
+                   "unterminated quoted string");
     }
     out.push_back(std::move(t));
   }

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -53,9 +54,15 @@ std::string DiskFileSource::canonical(const std::string& path) const {
   return p ? std::string(p.get()) : path;
 }
 
+namespace {
+std::string normal(const std::string& p) {
+  return std::filesystem::path(p).lexically_normal().string();
+}
+}  // namespace
+
 std::optional<std::string> MemoryFileSource::read(const std::string& path,
                                                   std::string& error) const {
-  auto it = files_.find(path);
+  auto it = files_.find(normal(path));
   if (it == files_.end()) {
     error = "No such file or directory";
     return std::nullopt;
@@ -65,7 +72,8 @@ std::optional<std::string> MemoryFileSource::read(const std::string& path,
 
 std::vector<std::string> MemoryFileSource::glob(const std::string& pattern) const {
   std::vector<std::string> out;
-  for (const auto& alt : expand_braces(pattern)) {
+  for (const auto& raw : expand_braces(pattern)) {
+    const std::string alt = normal(raw);
     std::vector<std::string> part;
     for (const auto& [path, text] : files_) {
       if (::fnmatch(alt.c_str(), path.c_str(), FNM_PATHNAME) == 0) {

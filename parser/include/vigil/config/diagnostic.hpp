@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 namespace vigil::config {
@@ -36,7 +37,8 @@ struct Diagnostic {
 std::string format(const Diagnostic& d);
 const char* severity_name(Severity s);
 
-/// Collects diagnostics in the order they were found.
+/// Collects diagnostics in the order they were found. An exact repeat (same
+/// place, severity and text, e.g. from a ~SEQ loop) is kept only once.
 class Diagnostics {
  public:
   void add(SourceLoc loc, Severity severity, std::string message);
@@ -56,6 +58,7 @@ class Diagnostics {
 
  private:
   std::vector<Diagnostic> items_;
+  std::unordered_set<std::string> seen_;  // formatted, to drop exact repeats
   std::size_t notes_ = 0, warnings_ = 0, errors_ = 0, fatals_ = 0;
 };
 

@@ -47,6 +47,8 @@ struct ReaderOptions {
   std::uint64_t max_generated_lines = 20'000'000;
   std::size_t max_line_bytes = 1 << 20;
   unsigned max_include_depth = 32;
+  /// include_check bits in force at the start (-e/--all-config sets all).
+  unsigned include_check = 0;
 };
 
 /// include_check bits (keepalived's names).
@@ -91,7 +93,8 @@ class Reader {
   void push_file(const std::string& path, const std::string& text, unsigned include_check);
   bool pull();  // processes one raw line from the top frame; false when no frames
   void process(std::string text, Cols cols, Where w, bool physical, unsigned depth);
-  void handle_include(const std::string& keyword, const Line& words, Where w);
+  void handle_include(const std::string& keyword, const std::string& arg, std::uint32_t col,
+                      Where w);
   bool handle_definition(const std::string& text, const Cols& cols, Where w, bool physical);
   bool handle_generator(const std::string& text, const Cols& cols, Where w);
   bool expand(std::string_view in, std::string& out, Cols* out_cols, const Cols* in_cols,
@@ -121,6 +124,9 @@ class Reader {
   std::string def_value_;
   Where def_where_;
 
+  std::uint32_t expand_col_ = 1;  // column reported for nested expansions
+  bool expand_failed_ = false;     // the current line's expansion hit an error
+  int depth_ = 0;                  // brace depth of the lines read so far
   std::mt19937 rng_;
   std::uint64_t generated_ = 0;
   bool budget_reported_ = false;
