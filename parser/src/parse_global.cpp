@@ -510,7 +510,7 @@ const Table<GlobalDefs>& global_defs_table() {
           kw_count("vrrp_garp_master_repeat", &G::vrrp_garp_master_repeat, 1),
           kw_secs("vrrp_garp_lower_prio_delay", &G::vrrp_garp_lower_prio_delay, 0, kMaxSecs),
           kw_count("vrrp_garp_lower_prio_repeat", &G::vrrp_garp_lower_prio_repeat, 0),
-          kw_secs("vrrp_garp_master_refresh", &G::vrrp_garp_master_refresh, 0, kMaxSecs),
+          kw_secs("vrrp_garp_master_refresh", &G::vrrp_garp_master_refresh, 0, UINT32_MAX),
           kw_count("vrrp_garp_master_refresh_repeat", &G::vrrp_garp_master_refresh_repeat, 1),
           kw_timer("vrrp_garp_interval", &G::vrrp_garp_interval, Micros(0),
                    Micros(seconds(kMaxSecs))),

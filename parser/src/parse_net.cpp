@@ -1244,6 +1244,7 @@ std::optional<RouteSpec> parse_route_line(Ctx& ctx, const Node& n, NetContext wh
     } else if (t.is("vrf")) {
       if (const Token* v = c.value(t)) {
         r.vrf = v->text;
+        check_interface(ctx, *v, "a route's 'vrf'");
       }
     } else if (t.is("pref")) {
       if (const Token* v = c.value(t)) {
