@@ -184,8 +184,8 @@ nlohmann::json defs_json(const GlobalDefs& g) {
   j["lvs_sync_daemon"] = sync_daemon_json(g.lvs_sync_daemon);
   j["lvs_timeouts"] = timeouts_json(g.lvs_timeouts);
   j["lvs_flush"] = g.lvs_flush;
-  j["lvs_flush_on_stop"] = g.lvs_flush_on_stop_vs ? nlohmann::json("VS")
-                                                  : nlohmann::json(g.lvs_flush_on_stop);
+  j["lvs_flush_on_stop"] =
+      g.lvs_flush_on_stop_vs ? nlohmann::json("VS") : nlohmann::json(g.lvs_flush_on_stop);
   j["rs_init_notifies"] = g.rs_init_notifies;
   j["no_checker_emails"] = g.no_checker_emails;
 
@@ -193,8 +193,8 @@ nlohmann::json defs_json(const GlobalDefs& g) {
   j["random_seed"] = g.random_seed;
   j["reload_check_config"] = g.reload_check_config;
   j["reload_check_config_log_file"] = g.reload_check_config_log_file;
-  j["include_check"] = g.include_check ? nlohmann::json(g.include_check->options)
-                                       : nlohmann::json(nullptr);
+  j["include_check"] =
+      g.include_check ? nlohmann::json(g.include_check->options) : nlohmann::json(nullptr);
   j["reload_time_file"] = g.reload_time_file;
   j["reload_repeat"] = g.reload_repeat;
   j["reload_file"] = g.reload_file;
@@ -204,8 +204,8 @@ nlohmann::json defs_json(const GlobalDefs& g) {
   nlohmann::json sparse = nlohmann::json::object();
   for (auto it = j.begin(); it != j.end(); ++it) {
     const auto& v = it.value();
-    const bool unset = v.is_null() || (v.is_boolean() && !v.get<bool>()) ||
-                       (v.is_array() && v.empty());
+    const bool unset =
+        v.is_null() || (v.is_boolean() && !v.get<bool>()) || (v.is_array() && v.empty());
     if (!unset || it.key() == "router_id") {
       sparse[it.key()] = v;
     }

@@ -151,14 +151,14 @@ Keyword<T> kw_mcast(std::string_view name, std::optional<IpAddress> T::*field, F
               return;
             }
             if (a->family != fam) {
-              ctx.error(n.args[0], fmt::format("'{}' for '{}' is not an {} address", a->str(),
-                                               n.keyword.text,
-                                               fam == Family::Inet ? "IPv4" : "IPv6"));
+              ctx.error(n.args[0],
+                        fmt::format("'{}' for '{}' is not an {} address", a->str(), n.keyword.text,
+                                    fam == Family::Inet ? "IPv4" : "IPv6"));
               return;
             }
             if (!a->is_multicast()) {
-              ctx.error(n.args[0], fmt::format("'{}' for '{}' is not a multicast address",
-                                               a->str(), n.keyword.text));
+              ctx.error(n.args[0], fmt::format("'{}' for '{}' is not a multicast address", a->str(),
+                                               n.keyword.text));
               return;
             }
             obj.*field = *a;
@@ -261,7 +261,8 @@ void lvs_sync_daemon(Ctx& ctx, const Node& n, GlobalDefs& g) {
     }
     return &n.args[i++];
   };
-  auto number = [&](const Token& opt, std::int64_t lo, std::int64_t hi) -> std::optional<std::int64_t> {
+  auto number = [&](const Token& opt, std::int64_t lo,
+                    std::int64_t hi) -> std::optional<std::int64_t> {
     const Token* v = value(opt);
     if (v == nullptr) {
       return std::nullopt;
@@ -376,13 +377,12 @@ void umask_kw(Ctx& ctx, const Node& n, GlobalDefs& g) {
   }};
   const std::string_view first = n.args[0].text;
   if (!first.empty() && std::isdigit(static_cast<unsigned char>(first[0])) != 0) {
-    const int base = first.size() > 1 && first[0] == '0' && first[1] != 'x' && first[1] != 'X'
-                         ? 8
-                         : 0;
+    const int base =
+        first.size() > 1 && first[0] == '0' && first[1] != 'x' && first[1] != 'X' ? 8 : 0;
     auto v = parse_int(base == 8 ? first.substr(1) : first, base);
     if (!v || *v < 0 || *v > 0777) {
-      ctx.error(n.args[0], fmt::format("'{}' for 'umask' is not a mode in [0, 0777]",
-                                       text::printable(first)));
+      ctx.error(n.args[0],
+                fmt::format("'{}' for 'umask' is not a mode in [0, 0777]", text::printable(first)));
       return;
     }
     g.umask = static_cast<std::uint32_t>(*v);
@@ -438,310 +438,407 @@ void include_check(Ctx& ctx, const Node& n, GlobalDefs& g) {
 
 const Table<GlobalDefs>& global_defs_table() {
   using G = GlobalDefs;
-  static const Table<G> t(
-      "global_defs",
-      {
-          kw_string("tmp_config_directory", &G::tmp_config_directory),
-          kw_string("config_save_dir", &G::config_save_dir),
-          kw_flag_lenient("process_names", &G::process_names),
-          kw_word("process_name", &G::process_name),
-          kw_word("vrrp_process_name", &G::vrrp_process_name),
-          kw_word("checker_process_name", &G::checker_process_name),
-          kw_word("bfd_process_name", &G::bfd_process_name),
-          kw_alias("lvs_process_name", kw_word("checker_process_name", &G::checker_process_name)),
-          kw_script("startup_script", &G::startup_script),
-          kw_secs("startup_script_timeout", &G::startup_script_timeout, 1, 1000),
-          kw_script("shutdown_script", &G::shutdown_script),
-          kw_secs("shutdown_script_timeout", &G::shutdown_script_timeout, 1, 1000),
+  static const Table<G> t("global_defs", {
+                                             kw_string("tmp_config_directory",
+                                                       &G::tmp_config_directory),
+                                             kw_string("config_save_dir", &G::config_save_dir),
+                                             kw_flag_lenient("process_names", &G::process_names),
+                                             kw_word("process_name", &G::process_name),
+                                             kw_word("vrrp_process_name", &G::vrrp_process_name),
+                                             kw_word("checker_process_name",
+                                                     &G::checker_process_name),
+                                             kw_word("bfd_process_name", &G::bfd_process_name),
+                                             kw_alias("lvs_process_name",
+                                                      kw_word("checker_process_name",
+                                                              &G::checker_process_name)),
+                                             kw_script("startup_script", &G::startup_script),
+                                             kw_secs("startup_script_timeout",
+                                                     &G::startup_script_timeout, 1, 1000),
+                                             kw_script("shutdown_script", &G::shutdown_script),
+                                             kw_secs("shutdown_script_timeout",
+                                                     &G::shutdown_script_timeout, 1, 1000),
 
-          {"notification_email", Shape::Block,
-           [](Ctx& ctx, const Node& n, G& g) {
-             if (n.children.empty()) {
-               ctx.warning(n.keyword, "'notification_email' block is empty");
-             }
-             for (const Node& c : n.children) {
-               if (c.has_block) {
-                 ctx.error(c.keyword, "'notification_email' takes addresses, not a { } block");
-                 continue;
-               }
-               g.notification_email.push_back(c.keyword.text);
-               for (const auto& a : c.args) {
-                 g.notification_email.push_back(a.text);
-               }
-             }
-           }},
-          kw_word("notification_email_from", &G::notification_email_from),
-          {"smtp_server", Shape::Value, smtp_server},
-          {"smtp_helo_name", Shape::Value,
-           [](Ctx&, const Node& n, G& g) {
-             if (!n.args.empty()) {
-               g.smtp_helo_name = n.args[0].text;
-             }
-           }},
-          {"smtp_connect_timeout", Shape::Value, smtp_connect_timeout},
-          kw_bool("smtp_alert", &G::smtp_alert),
-          kw_bool("smtp_alert_vrrp", &G::smtp_alert_vrrp),
-          kw_bool("smtp_alert_checker", &G::smtp_alert_checker),
-          kw_bool("checker_log_all_failures", &G::checker_log_all_failures),
-          kw_flag_lenient("no_email_faults", &G::no_email_faults),
-          kw_word("router_id", &G::router_id),
-          kw_removed<G>("lvs_id", "'router_id'"),
+                                             {"notification_email", Shape::Block,
+                                              [](Ctx& ctx, const Node& n, G& g) {
+                                                if (n.children.empty()) {
+                                                  ctx.warning(
+                                                      n.keyword,
+                                                      "'notification_email' block is empty");
+                                                }
+                                                for (const Node& c : n.children) {
+                                                  if (c.has_block) {
+                                                    ctx.error(c.keyword,
+                                                              "'notification_email' takes "
+                                                              "addresses, not a { } block");
+                                                    continue;
+                                                  }
+                                                  g.notification_email.push_back(c.keyword.text);
+                                                  for (const auto& a : c.args) {
+                                                    g.notification_email.push_back(a.text);
+                                                  }
+                                                }
+                                              }},
+                                             kw_word("notification_email_from",
+                                                     &G::notification_email_from),
+                                             {"smtp_server", Shape::Value, smtp_server},
+                                             {"smtp_helo_name", Shape::Value,
+                                              [](Ctx&, const Node& n, G& g) {
+                                                if (!n.args.empty()) {
+                                                  g.smtp_helo_name = n.args[0].text;
+                                                }
+                                              }},
+                                             {"smtp_connect_timeout", Shape::Value,
+                                              smtp_connect_timeout},
+                                             kw_bool("smtp_alert", &G::smtp_alert),
+                                             kw_bool("smtp_alert_vrrp", &G::smtp_alert_vrrp),
+                                             kw_bool("smtp_alert_checker", &G::smtp_alert_checker),
+                                             kw_bool("checker_log_all_failures",
+                                                     &G::checker_log_all_failures),
+                                             kw_flag_lenient("no_email_faults",
+                                                             &G::no_email_faults),
+                                             kw_word("router_id", &G::router_id),
+                                             kw_removed<G>("lvs_id", "'router_id'"),
 
-          kw_mcast("vrrp_mcast_group4", &G::vrrp_mcast_group4, Family::Inet),
-          kw_mcast("vrrp_mcast_group6", &G::vrrp_mcast_group6, Family::Inet6),
-          kw_word("default_interface", &G::default_interface),
-          {"lvs_sync_daemon", Shape::Value, lvs_sync_daemon},
-          kw_removed<G>("lvs_sync_daemon_interface", "'lvs_sync_daemon INTERFACE'"),
-          {"lvs_timeouts", Shape::Value, lvs_timeouts},
-          kw_flag_lenient("lvs_flush", &G::lvs_flush),
-          {"lvs_flush_on_stop", Shape::Value,
-           [](Ctx& ctx, const Node& n, G& g) {
-             if (!need_args(ctx, n, 0, 1)) {
-               return;
-             }
-             if (!n.args.empty() && !n.args[0].is("VS")) {
-               bad_choice(ctx, n, n.args[0], {"VS"});
-               return;
-             }
-             g.lvs_flush_on_stop = true;
-             g.lvs_flush_on_stop_vs = !n.args.empty();
-           }},
-          kw_secs("vrrp_garp_master_delay", &G::vrrp_garp_master_delay, 0, kMaxSecs),
-          kw_count("vrrp_garp_master_repeat", &G::vrrp_garp_master_repeat, 1),
-          kw_secs("vrrp_garp_lower_prio_delay", &G::vrrp_garp_lower_prio_delay, 0, kMaxSecs),
-          kw_count("vrrp_garp_lower_prio_repeat", &G::vrrp_garp_lower_prio_repeat, 0),
-          kw_secs("vrrp_garp_master_refresh", &G::vrrp_garp_master_refresh, 0, UINT32_MAX),
-          kw_count("vrrp_garp_master_refresh_repeat", &G::vrrp_garp_master_refresh_repeat, 1),
-          kw_timer("vrrp_garp_interval", &G::vrrp_garp_interval, Micros(0),
-                   Micros(seconds(kMaxSecs))),
-          kw_timer("vrrp_gna_interval", &G::vrrp_gna_interval, Micros(0),
-                   Micros(seconds(kMaxSecs))),
-          kw_int("vrrp_down_timer_adverts", &G::vrrp_down_timer_adverts, 1, 100),
-          kw_bool("vrrp_min_garp", &G::vrrp_min_garp),
-          {"vrrp_garp_extra_if", Shape::Value,
-           [](Ctx& ctx, const Node& n, G& g) {
-             if (!need_args(ctx, n, 1, 2)) {
-               return;
-             }
-             std::size_t i = 0;
-             bool all = false;
-             if (n.args.size() == 2) {
-               if (!n.args[0].is("all")) {
-                 bad_choice(ctx, n, n.args[0], {"all"});
-                 return;
-               }
-               all = true;
-               i = 1;
-             }
-             if (auto v = get_int(ctx, n, i, 1, 86400)) {
-               g.vrrp_garp_extra_if = Micros(seconds(*v));
-               g.vrrp_garp_extra_if_all = all;
-             }
-           }},
-          kw_bool("vrrp_lower_prio_no_advert", &G::vrrp_lower_prio_no_advert),
-          kw_bool("vrrp_higher_prio_send_advert", &G::vrrp_higher_prio_send_advert),
-          kw_int("vrrp_version", &G::vrrp_version, 2, 3),
-          {"vrrp_iptables", Shape::Value,
-           [](Ctx& ctx, const Node& n, G& g) {
-             ctx.warning(n.keyword, "iptables is not supported; nftables is used instead "
-                                    "(replace 'vrrp_iptables' with 'nftables')");
-             std::vector<std::string> chains;
-             for (const auto& a : n.args) {
-               chains.push_back(a.text);
-             }
-             g.vrrp_iptables = std::move(chains);
-           }},
-          {"vrrp_ipsets", Shape::Value,
-           [](Ctx& ctx, const Node& n, G& g) {
-             ctx.warning(n.keyword, "ipsets are not supported; nftables is used instead "
-                                    "(replace 'vrrp_ipsets' with 'nftables')");
-             std::vector<std::string> sets;
-             for (const auto& a : n.args) {
-               sets.push_back(a.text);
-             }
-             g.vrrp_ipsets = std::move(sets);
-           }},
-          {"nftables", Shape::Value,
-           [](Ctx& ctx, const Node& n, G& g) {
-             g.nftables = n.args.empty() ? std::string("keepalived") : n.args[0].text;
-             if (n.args.size() > 1) {
-               ctx.note(n.args[1], "'nftables' takes one table name; the rest is ignored");
-             }
-           }},
-          kw_int("nftables_priority", &G::nftables_priority, INT32_MIN, INT32_MAX),
-          kw_flag_lenient("nftables_counters", &G::nftables_counters),
-          kw_flag_lenient("nftables_ifindex", &G::nftables_ifindex),
-          {"nftables_ipvs", Shape::Value,
-           [](Ctx&, const Node& n, G& g) {
-             g.nftables_ipvs = n.args.empty() ? std::string("keepalived_ipvs") : n.args[0].text;
-           }},
-          kw_int("nftables_ipvs_priority", &G::nftables_ipvs_priority, INT32_MIN, INT32_MAX),
-          kw_int("nftables_ipvs_start_fwmark", &G::nftables_ipvs_start_fwmark, 1, UINT32_MAX),
-          kw_flag_lenient("disable_local_igmp", &G::disable_local_igmp),
-          kw_flag_lenient("vrrp_check_unicast_src", &G::vrrp_check_unicast_src),
-          kw_flag_lenient("vrrp_skip_check_adv_addr", &G::vrrp_skip_check_adv_addr),
-          kw_flag_lenient("vrrp_strict", &G::vrrp_strict),
-          kw_bool("vrrp_notify_priority_changes", &G::vrrp_notify_priority_changes),
-          kw_timer("vrrp_startup_delay", &G::vrrp_startup_delay, Micros(0),
-                   Micros(seconds(kMaxSecs))),
-          kw_flag_lenient("log_unknown_vrids", &G::log_unknown_vrids),
-          kw_word("vmac_prefix", &G::vmac_prefix),
-          kw_word("vmac_addr_prefix", &G::vmac_addr_prefix),
+                                             kw_mcast("vrrp_mcast_group4", &G::vrrp_mcast_group4,
+                                                      Family::Inet),
+                                             kw_mcast("vrrp_mcast_group6", &G::vrrp_mcast_group6,
+                                                      Family::Inet6),
+                                             kw_word("default_interface", &G::default_interface),
+                                             {"lvs_sync_daemon", Shape::Value, lvs_sync_daemon},
+                                             kw_removed<G>("lvs_sync_daemon_interface",
+                                                           "'lvs_sync_daemon INTERFACE'"),
+                                             {"lvs_timeouts", Shape::Value, lvs_timeouts},
+                                             kw_flag_lenient("lvs_flush", &G::lvs_flush),
+                                             {"lvs_flush_on_stop", Shape::Value,
+                                              [](Ctx& ctx, const Node& n, G& g) {
+                                                if (!need_args(ctx, n, 0, 1)) {
+                                                  return;
+                                                }
+                                                if (!n.args.empty() && !n.args[0].is("VS")) {
+                                                  bad_choice(ctx, n, n.args[0], {"VS"});
+                                                  return;
+                                                }
+                                                g.lvs_flush_on_stop = true;
+                                                g.lvs_flush_on_stop_vs = !n.args.empty();
+                                              }},
+                                             kw_secs("vrrp_garp_master_delay",
+                                                     &G::vrrp_garp_master_delay, 0, kMaxSecs),
+                                             kw_count("vrrp_garp_master_repeat",
+                                                      &G::vrrp_garp_master_repeat, 1),
+                                             kw_secs("vrrp_garp_lower_prio_delay",
+                                                     &G::vrrp_garp_lower_prio_delay, 0, kMaxSecs),
+                                             kw_count("vrrp_garp_lower_prio_repeat",
+                                                      &G::vrrp_garp_lower_prio_repeat, 0),
+                                             kw_secs("vrrp_garp_master_refresh",
+                                                     &G::vrrp_garp_master_refresh, 0, UINT32_MAX),
+                                             kw_count("vrrp_garp_master_refresh_repeat",
+                                                      &G::vrrp_garp_master_refresh_repeat, 1),
+                                             kw_timer("vrrp_garp_interval", &G::vrrp_garp_interval,
+                                                      Micros(0), Micros(seconds(kMaxSecs))),
+                                             kw_timer("vrrp_gna_interval", &G::vrrp_gna_interval,
+                                                      Micros(0), Micros(seconds(kMaxSecs))),
+                                             kw_int("vrrp_down_timer_adverts",
+                                                    &G::vrrp_down_timer_adverts, 1, 100),
+                                             kw_bool("vrrp_min_garp", &G::vrrp_min_garp),
+                                             {"vrrp_garp_extra_if", Shape::Value,
+                                              [](Ctx& ctx, const Node& n, G& g) {
+                                                if (!need_args(ctx, n, 1, 2)) {
+                                                  return;
+                                                }
+                                                std::size_t i = 0;
+                                                bool all = false;
+                                                if (n.args.size() == 2) {
+                                                  if (!n.args[0].is("all")) {
+                                                    bad_choice(ctx, n, n.args[0], {"all"});
+                                                    return;
+                                                  }
+                                                  all = true;
+                                                  i = 1;
+                                                }
+                                                if (auto v = get_int(ctx, n, i, 1, 86400)) {
+                                                  g.vrrp_garp_extra_if = Micros(seconds(*v));
+                                                  g.vrrp_garp_extra_if_all = all;
+                                                }
+                                              }},
+                                             kw_bool("vrrp_lower_prio_no_advert",
+                                                     &G::vrrp_lower_prio_no_advert),
+                                             kw_bool("vrrp_higher_prio_send_advert",
+                                                     &G::vrrp_higher_prio_send_advert),
+                                             kw_int("vrrp_version", &G::vrrp_version, 2, 3),
+                                             {"vrrp_iptables", Shape::Value,
+                                              [](Ctx& ctx, const Node& n, G& g) {
+                                                ctx.warning(
+                                                    n.keyword,
+                                                    "iptables is not supported; nftables is used "
+                                                    "instead "
+                                                    "(replace 'vrrp_iptables' with 'nftables')");
+                                                std::vector<std::string> chains;
+                                                for (const auto& a : n.args) {
+                                                  chains.push_back(a.text);
+                                                }
+                                                g.vrrp_iptables = std::move(chains);
+                                              }},
+                                             {"vrrp_ipsets", Shape::Value,
+                                              [](Ctx& ctx, const Node& n, G& g) {
+                                                ctx.warning(
+                                                    n.keyword,
+                                                    "ipsets are not supported; nftables is used "
+                                                    "instead "
+                                                    "(replace 'vrrp_ipsets' with 'nftables')");
+                                                std::vector<std::string> sets;
+                                                for (const auto& a : n.args) {
+                                                  sets.push_back(a.text);
+                                                }
+                                                g.vrrp_ipsets = std::move(sets);
+                                              }},
+                                             {"nftables", Shape::Value,
+                                              [](Ctx& ctx, const Node& n, G& g) {
+                                                g.nftables = n.args.empty()
+                                                                 ? std::string("keepalived")
+                                                                 : n.args[0].text;
+                                                if (n.args.size() > 1) {
+                                                  ctx.note(n.args[1],
+                                                           "'nftables' takes one table name; the "
+                                                           "rest is ignored");
+                                                }
+                                              }},
+                                             kw_int("nftables_priority", &G::nftables_priority,
+                                                    INT32_MIN, INT32_MAX),
+                                             kw_flag_lenient("nftables_counters",
+                                                             &G::nftables_counters),
+                                             kw_flag_lenient("nftables_ifindex",
+                                                             &G::nftables_ifindex),
+                                             {"nftables_ipvs", Shape::Value,
+                                              [](Ctx&, const Node& n, G& g) {
+                                                g.nftables_ipvs =
+                                                    n.args.empty() ? std::string("keepalived_ipvs")
+                                                                   : n.args[0].text;
+                                              }},
+                                             kw_int("nftables_ipvs_priority",
+                                                    &G::nftables_ipvs_priority, INT32_MIN,
+                                                    INT32_MAX),
+                                             kw_int("nftables_ipvs_start_fwmark",
+                                                    &G::nftables_ipvs_start_fwmark, 1, UINT32_MAX),
+                                             kw_flag_lenient("disable_local_igmp",
+                                                             &G::disable_local_igmp),
+                                             kw_flag_lenient("vrrp_check_unicast_src",
+                                                             &G::vrrp_check_unicast_src),
+                                             kw_flag_lenient("vrrp_skip_check_adv_addr",
+                                                             &G::vrrp_skip_check_adv_addr),
+                                             kw_flag_lenient("vrrp_strict", &G::vrrp_strict),
+                                             kw_bool("vrrp_notify_priority_changes",
+                                                     &G::vrrp_notify_priority_changes),
+                                             kw_timer("vrrp_startup_delay", &G::vrrp_startup_delay,
+                                                      Micros(0), Micros(seconds(kMaxSecs))),
+                                             kw_flag_lenient("log_unknown_vrids",
+                                                             &G::log_unknown_vrids),
+                                             kw_word("vmac_prefix", &G::vmac_prefix),
+                                             kw_word("vmac_addr_prefix", &G::vmac_addr_prefix),
 
-          {"max_auto_priority", Shape::Value,
-           [](Ctx& ctx, const Node& n, G& g) {
-             if (!need_args(ctx, n, 0, 1)) {
-               return;
-             }
-             if (n.args.empty()) {
-               g.max_auto_priority = 99;
-               return;
-             }
-             if (auto v = get_int(ctx, n, 0, -1, 99)) {
-               g.max_auto_priority = static_cast<int>(*v);
-             }
-           }},
-          kw_int("min_auto_priority_delay", &G::min_auto_priority_delay, 1, 10'000'000),
-          kw_int("vrrp_priority", &G::vrrp_priority, -20, 19),
-          kw_int("checker_priority", &G::checker_priority, -20, 19),
-          kw_int("bfd_priority", &G::bfd_priority, -20, 19),
-          kw_flag_lenient("vrrp_no_swap", &G::vrrp_no_swap),
-          kw_flag_lenient("checker_no_swap", &G::checker_no_swap),
-          kw_flag_lenient("bfd_no_swap", &G::bfd_no_swap),
-          kw_cpus("vrrp_cpu_affinity", &G::vrrp_cpu_affinity),
-          kw_cpus("checker_cpu_affinity", &G::checker_cpu_affinity),
-          kw_cpus("bfd_cpu_affinity", &G::bfd_cpu_affinity),
-          kw_rt_priority("vrrp_rt_priority", &G::vrrp_rt_priority),
-          kw_rt_priority("checker_rt_priority", &G::checker_rt_priority),
-          kw_rt_priority("bfd_rt_priority", &G::bfd_rt_priority),
-          kw_int("vrrp_rlimit_rttime", &G::vrrp_rlimit_rttime, 1, UINT32_MAX),
-          kw_int("checker_rlimit_rttime", &G::checker_rlimit_rttime, 1, UINT32_MAX),
-          kw_int("bfd_rlimit_rttime", &G::bfd_rlimit_rttime, 1, UINT32_MAX),
-          kw_alias("vrrp_rlimit_rtime", kw_int("vrrp_rlimit_rttime", &G::vrrp_rlimit_rttime, 1,
-                                               UINT32_MAX)),
-          kw_alias("checker_rlimit_rtime", kw_int("checker_rlimit_rttime",
-                                                  &G::checker_rlimit_rttime, 1, UINT32_MAX)),
-          kw_alias("bfd_rlimit_rtime", kw_int("bfd_rlimit_rttime", &G::bfd_rlimit_rttime, 1,
-                                              UINT32_MAX)),
+                                             {"max_auto_priority", Shape::Value,
+                                              [](Ctx& ctx, const Node& n, G& g) {
+                                                if (!need_args(ctx, n, 0, 1)) {
+                                                  return;
+                                                }
+                                                if (n.args.empty()) {
+                                                  g.max_auto_priority = 99;
+                                                  return;
+                                                }
+                                                if (auto v = get_int(ctx, n, 0, -1, 99)) {
+                                                  g.max_auto_priority = static_cast<int>(*v);
+                                                }
+                                              }},
+                                             kw_int("min_auto_priority_delay",
+                                                    &G::min_auto_priority_delay, 1, 10'000'000),
+                                             kw_int("vrrp_priority", &G::vrrp_priority, -20, 19),
+                                             kw_int("checker_priority", &G::checker_priority, -20,
+                                                    19),
+                                             kw_int("bfd_priority", &G::bfd_priority, -20, 19),
+                                             kw_flag_lenient("vrrp_no_swap", &G::vrrp_no_swap),
+                                             kw_flag_lenient("checker_no_swap",
+                                                             &G::checker_no_swap),
+                                             kw_flag_lenient("bfd_no_swap", &G::bfd_no_swap),
+                                             kw_cpus("vrrp_cpu_affinity", &G::vrrp_cpu_affinity),
+                                             kw_cpus(
+                                                 "checker_cpu_affinity", &G::checker_cpu_affinity),
+                                             kw_cpus("bfd_cpu_affinity", &G::bfd_cpu_affinity),
+                                             kw_rt_priority(
+                                                 "vrrp_rt_priority", &G::vrrp_rt_priority),
+                                             kw_rt_priority("checker_rt_priority",
+                                                            &G::checker_rt_priority),
+                                             kw_rt_priority("bfd_rt_priority", &G::bfd_rt_priority),
+                                             kw_int("vrrp_rlimit_rttime", &G::vrrp_rlimit_rttime, 1,
+                                                    UINT32_MAX),
+                                             kw_int("checker_rlimit_rttime",
+                                                    &G::checker_rlimit_rttime, 1, UINT32_MAX),
+                                             kw_int("bfd_rlimit_rttime", &G::bfd_rlimit_rttime, 1,
+                                                    UINT32_MAX),
+                                             kw_alias(
+                                                 "vrrp_rlimit_rtime", kw_int("vrrp_rlimit_rttime",
+                                                                             &G::vrrp_rlimit_rttime,
+                                                                             1, UINT32_MAX)),
+                                             kw_alias(
+                                                 "checker_rlimit_rtime",
+                                                 kw_int("checker_rlimit_rttime",
+                                                        &G::checker_rlimit_rttime, 1, UINT32_MAX)),
+                                             kw_alias(
+                                                 "bfd_rlimit_rtime", kw_int(
+                                                                         "bfd_rlimit_rttime",
+                                                                         &G::bfd_rlimit_rttime, 1, UINT32_MAX)),
 
-          kw_string("snmp_socket", &G::snmp_socket),
-          kw_flag_lenient("enable_snmp_vrrp", &G::enable_snmp_vrrp),
-          kw_alias("enable_snmp_keepalived", kw_flag_lenient("enable_snmp_vrrp",
-                                                             &G::enable_snmp_vrrp)),
-          kw_flag_lenient("enable_snmp_checker", &G::enable_snmp_checker),
-          kw_flag_lenient("enable_snmp_rfc", &G::enable_snmp_rfc),
-          kw_flag_lenient("enable_snmp_rfcv2", &G::enable_snmp_rfcv2),
-          kw_flag_lenient("enable_snmp_rfcv3", &G::enable_snmp_rfcv3),
-          kw_flag_lenient("enable_traps", &G::enable_traps),
-          kw_flag_lenient("enable_dbus", &G::enable_dbus),
-          kw_word("dbus_service_name", &G::dbus_service_name),
+                                             kw_string("snmp_socket", &G::snmp_socket),
+                                             kw_flag_lenient(
+                                                 "enable_snmp_vrrp", &G::enable_snmp_vrrp),
+                                             kw_alias(
+                                                 "enable_snmp_keepalived",
+                                                 kw_flag_lenient("enable_snmp_vrrp", &G::enable_snmp_vrrp)),
+                                             kw_flag_lenient("enable_snmp_checker",
+                                                             &G::enable_snmp_checker),
+                                             kw_flag_lenient("enable_snmp_rfc",
+                                                             &G::enable_snmp_rfc),
+                                             kw_flag_lenient("enable_snmp_rfcv2",
+                                                             &G::enable_snmp_rfcv2),
+                                             kw_flag_lenient("enable_snmp_rfcv3",
+                                                             &G::enable_snmp_rfcv3),
+                                             kw_flag_lenient("enable_traps", &G::enable_traps),
+                                             kw_flag_lenient("enable_dbus", &G::enable_dbus),
+                                             kw_word("dbus_service_name", &G::dbus_service_name),
 
-          {"script_user", Shape::Value,
-           [](Ctx& ctx, const Node& n, G& g) {
-             if (!need_args(ctx, n, 1, 2) || !check_user_group(ctx, n, 0)) {
-               return;
-             }
-             g.script_user = n.args[0].text;
-             if (n.args.size() > 1) {
-               g.script_group = n.args[1].text;
-             }
-           }},
-          kw_flag_lenient("enable_script_security", &G::enable_script_security),
-          kw_fifo("notify_fifo", &G::notify_fifo),
-          kw_script("notify_fifo_script", &G::notify_fifo_script),
-          kw_fifo("vrrp_notify_fifo", &G::vrrp_notify_fifo),
-          kw_script("vrrp_notify_fifo_script", &G::vrrp_notify_fifo_script),
-          kw_fifo("lvs_notify_fifo", &G::lvs_notify_fifo),
-          kw_script("lvs_notify_fifo_script", &G::lvs_notify_fifo_script),
-          kw_flag_lenient("fifo_write_vrrp_states_on_reload", &G::fifo_write_vrrp_states_on_reload),
+                                             {"script_user", Shape::Value,
+                                              [](Ctx& ctx, const Node& n, G& g) {
+                                                if (!need_args(ctx, n, 1, 2) ||
+                                                    !check_user_group(ctx, n, 0)) {
+                                                  return;
+                                                }
+                                                g.script_user = n.args[0].text;
+                                                if (n.args.size() > 1) {
+                                                  g.script_group = n.args[1].text;
+                                                }
+                                              }},
+                                             kw_flag_lenient("enable_script_security",
+                                                             &G::enable_script_security),
+                                             kw_fifo("notify_fifo", &G::notify_fifo),
+                                             kw_script("notify_fifo_script",
+                                                       &G::notify_fifo_script),
+                                             kw_fifo("vrrp_notify_fifo", &G::vrrp_notify_fifo),
+                                             kw_script("vrrp_notify_fifo_script",
+                                                       &G::vrrp_notify_fifo_script),
+                                             kw_fifo("lvs_notify_fifo", &G::lvs_notify_fifo),
+                                             kw_script("lvs_notify_fifo_script",
+                                                       &G::lvs_notify_fifo_script),
+                                             kw_flag_lenient("fifo_write_vrrp_states_on_reload",
+                                                             &G::fifo_write_vrrp_states_on_reload),
 
-          {"dynamic_interfaces", Shape::Value,
-           [](Ctx& ctx, const Node& n, G& g) {
-             if (!need_args(ctx, n, 0, 1)) {
-               return;
-             }
-             if (!n.args.empty() && !n.args[0].is("allow_if_changes")) {
-               bad_choice(ctx, n, n.args[0], {"allow_if_changes"});
-               return;
-             }
-             g.dynamic_interfaces = true;
-             g.dynamic_interfaces_allow_if_changes = !n.args.empty();
-           }},
-          kw_int("vrrp_netlink_cmd_rcv_bufs", &G::vrrp_netlink_cmd_rcv_bufs, 0, UINT32_MAX),
-          kw_bool("vrrp_netlink_cmd_rcv_bufs_force", &G::vrrp_netlink_cmd_rcv_bufs_force),
-          kw_int("vrrp_netlink_monitor_rcv_bufs", &G::vrrp_netlink_monitor_rcv_bufs, 0,
-                 UINT32_MAX),
-          kw_bool("vrrp_netlink_monitor_rcv_bufs_force", &G::vrrp_netlink_monitor_rcv_bufs_force),
-          kw_int("lvs_netlink_cmd_rcv_bufs", &G::lvs_netlink_cmd_rcv_bufs, 0, UINT32_MAX),
-          kw_bool("lvs_netlink_cmd_rcv_bufs_force", &G::lvs_netlink_cmd_rcv_bufs_force),
-          kw_int("lvs_netlink_monitor_rcv_bufs", &G::lvs_netlink_monitor_rcv_bufs, 0, UINT32_MAX),
-          kw_bool("lvs_netlink_monitor_rcv_bufs_force", &G::lvs_netlink_monitor_rcv_bufs_force),
-          kw_int("process_monitor_rcv_bufs", &G::process_monitor_rcv_bufs, 0, UINT32_MAX),
-          kw_bool("process_monitor_rcv_bufs_force", &G::process_monitor_rcv_bufs_force),
-          {"vrrp_rx_bufs_policy", Shape::Value,
-           [](Ctx& ctx, const Node& n, G& g) {
-             if (!need_args(ctx, n, 1, 1)) {
-               return;
-             }
-             std::string v = n.args[0].text;
-             for (char& ch : v) {
-               ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-             }
-             RxBufsPolicy p;
-             if (v == "MTU") {
-               p.kind = RxBufsPolicy::Kind::Mtu;
-             } else if (v == "ADVERT") {
-               p.kind = RxBufsPolicy::Kind::Advert;
-             } else {
-               auto x = parse_int(n.args[0].text);
-               if (!x || *x < 0 || *x > UINT32_MAX) {
-                 ctx.error(n.args[0], fmt::format("'{}' for 'vrrp_rx_bufs_policy' is not "
-                                                  "MTU|ADVERT or a size in bytes",
-                                                  text::printable(n.args[0].text)));
-                 return;
-               }
-               p.size = static_cast<std::uint32_t>(*x);
-             }
-             g.vrrp_rx_bufs_policy = p;
-           }},
-          kw_int("vrrp_rx_bufs_multiplier", &G::vrrp_rx_bufs_multiplier, 1, UINT32_MAX),
-          kw_bool("rs_init_notifies", &G::rs_init_notifies),
-          kw_bool("no_checker_emails", &G::no_checker_emails),
-          {"umask", Shape::Value, umask_kw},
-          kw_int("random_seed", &G::random_seed, 0, UINT32_MAX),
-          {"reload_check_config", Shape::Value,
-           [](Ctx&, const Node& n, G& g) {
-             g.reload_check_config = true;
-             if (!n.args.empty()) {
-               g.reload_check_config_log_file = n.args[0].text;
-             }
-           }},
-          {"include_check", Shape::Value, include_check},
-          kw_string("reload_time_file", &G::reload_time_file),
-          kw_flag_lenient("reload_repeat", &G::reload_repeat),
-          {"reload_file", Shape::Value,
-           [](Ctx&, const Node& n, G& g) {
-             g.reload_file = true;
-             if (!n.args.empty()) {
-               g.reload_file_name = n.args[0].text;
-             }
-           }},
-          kw_bool("data_use_instance", &G::data_use_instance),
-          kw_deprecated("vrrp_vmac_garp_intvl",
-                        Keyword<G>{"vrrp_garp_extra_if", Shape::Value,
-                                   [](Ctx& ctx, const Node& n, G& g) {
-                                     if (!need_args(ctx, n, 1, 1)) {
-                                       return;
-                                     }
-                                     if (auto v = get_int(ctx, n, 0, 1, 86400)) {
-                                       g.vrrp_garp_extra_if = Micros(seconds(*v));
-                                     }
-                                   }}),
-          kw_alias("lvs_flush_onstop", Keyword<G>{"lvs_flush_on_stop", Shape::Value,
-                                                  [](Ctx&, const Node&, G& g) {
-                                                    g.lvs_flush_on_stop = true;
-                                                  }}),
-      });
+                                             {"dynamic_interfaces", Shape::Value,
+                                              [](Ctx& ctx, const Node& n, G& g) {
+                                                if (!need_args(ctx, n, 0, 1)) {
+                                                  return;
+                                                }
+                                                if (!n.args.empty() &&
+                                                    !n.args[0].is("allow_if_changes")) {
+                                                  bad_choice(ctx, n, n.args[0],
+                                                             {"allow_if_changes"});
+                                                  return;
+                                                }
+                                                g.dynamic_interfaces = true;
+                                                g.dynamic_interfaces_allow_if_changes =
+                                                    !n.args.empty();
+                                              }},
+                                             kw_int("vrrp_netlink_cmd_rcv_bufs",
+                                                    &G::vrrp_netlink_cmd_rcv_bufs, 0, UINT32_MAX),
+                                             kw_bool("vrrp_netlink_cmd_rcv_bufs_force",
+                                                     &G::vrrp_netlink_cmd_rcv_bufs_force),
+                                             kw_int("vrrp_netlink_monitor_rcv_bufs",
+                                                    &G::vrrp_netlink_monitor_rcv_bufs, 0,
+                                                    UINT32_MAX),
+                                             kw_bool("vrrp_netlink_monitor_rcv_bufs_force",
+                                                     &G::vrrp_netlink_monitor_rcv_bufs_force),
+                                             kw_int("lvs_netlink_cmd_rcv_bufs",
+                                                    &G::lvs_netlink_cmd_rcv_bufs, 0, UINT32_MAX),
+                                             kw_bool("lvs_netlink_cmd_rcv_bufs_force",
+                                                     &G::lvs_netlink_cmd_rcv_bufs_force),
+                                             kw_int("lvs_netlink_monitor_rcv_bufs",
+                                                    &G::lvs_netlink_monitor_rcv_bufs, 0,
+                                                    UINT32_MAX),
+                                             kw_bool("lvs_netlink_monitor_rcv_bufs_force",
+                                                     &G::lvs_netlink_monitor_rcv_bufs_force),
+                                             kw_int("process_monitor_rcv_bufs",
+                                                    &G::process_monitor_rcv_bufs, 0, UINT32_MAX),
+                                             kw_bool("process_monitor_rcv_bufs_force",
+                                                     &G::process_monitor_rcv_bufs_force),
+                                             {"vrrp_rx_bufs_policy", Shape::Value,
+                                              [](Ctx& ctx, const Node& n, G& g) {
+                                                if (!need_args(ctx, n, 1, 1)) {
+                                                  return;
+                                                }
+                                                std::string v = n.args[0].text;
+                                                for (char& ch : v) {
+                                                  ch = static_cast<char>(
+                                                      std::toupper(static_cast<unsigned char>(ch)));
+                                                }
+                                                RxBufsPolicy p;
+                                                if (v == "MTU") {
+                                                  p.kind = RxBufsPolicy::Kind::Mtu;
+                                                } else if (v == "ADVERT") {
+                                                  p.kind = RxBufsPolicy::Kind::Advert;
+                                                } else {
+                                                  auto x = parse_int(n.args[0].text);
+                                                  if (!x || *x < 0 || *x > UINT32_MAX) {
+                                                    ctx.error(
+                                                        n.args[0],
+                                                        fmt::format(
+                                                            "'{}' for 'vrrp_rx_bufs_policy' is not "
+                                                            "MTU|ADVERT or a size in bytes",
+                                                            text::printable(n.args[0].text)));
+                                                    return;
+                                                  }
+                                                  p.size = static_cast<std::uint32_t>(*x);
+                                                }
+                                                g.vrrp_rx_bufs_policy = p;
+                                              }},
+                                             kw_int("vrrp_rx_bufs_multiplier",
+                                                    &G::vrrp_rx_bufs_multiplier, 1, UINT32_MAX),
+                                             kw_bool("rs_init_notifies", &G::rs_init_notifies),
+                                             kw_bool("no_checker_emails", &G::no_checker_emails),
+                                             {"umask", Shape::Value, umask_kw},
+                                             kw_int("random_seed", &G::random_seed, 0, UINT32_MAX),
+                                             {"reload_check_config", Shape::Value,
+                                              [](Ctx&, const Node& n, G& g) {
+                                                g.reload_check_config = true;
+                                                if (!n.args.empty()) {
+                                                  g.reload_check_config_log_file = n.args[0].text;
+                                                }
+                                              }},
+                                             {"include_check", Shape::Value, include_check},
+                                             kw_string("reload_time_file", &G::reload_time_file),
+                                             kw_flag_lenient("reload_repeat", &G::reload_repeat),
+                                             {"reload_file", Shape::Value,
+                                              [](Ctx&, const Node& n, G& g) {
+                                                g.reload_file = true;
+                                                if (!n.args.empty()) {
+                                                  g.reload_file_name = n.args[0].text;
+                                                }
+                                              }},
+                                             kw_bool("data_use_instance", &G::data_use_instance),
+                                             kw_deprecated(
+                                                 "vrrp_vmac_garp_intvl",
+                                                 Keyword<G>{"vrrp_garp_extra_if", Shape::Value,
+                                                            [](Ctx& ctx, const Node& n, G& g) {
+                                                              if (!need_args(ctx, n, 1, 1)) {
+                                                                return;
+                                                              }
+                                                              if (auto v = get_int(ctx, n, 0, 1,
+                                                                                   86400)) {
+                                                                g.vrrp_garp_extra_if =
+                                                                    Micros(seconds(*v));
+                                                              }
+                                                            }}),
+                                             kw_alias("lvs_flush_onstop",
+                                                      Keyword<G>{"lvs_flush_on_stop", Shape::Value,
+                                                                 [](Ctx&, const Node&, G& g) {
+                                                                   g.lvs_flush_on_stop = true;
+                                                                 }}),
+                                         });
   return t;
 }
 
@@ -769,8 +866,8 @@ void linkbeat_interfaces(Ctx& ctx, const Node& n, Model& m) {
     }
     const auto& exists = ctx.opts().interface_exists;
     if (exists && !exists(l.name)) {
-      ctx.fatal(c.keyword, fmt::format("linkbeat interface '{}' does not exist",
-                                       text::printable(l.name)));
+      ctx.fatal(c.keyword,
+                fmt::format("linkbeat interface '{}' does not exist", text::printable(l.name)));
       continue;
     }
     m.global.linkbeat_interfaces.push_back(std::move(l));
@@ -797,15 +894,25 @@ void interface_up_down_delays(Ctx& ctx, const Node& n, Model& m) {
       ctx.note(c.keyword, fmt::format("no delay given for interface '{}'; ignored", d.name));
       continue;
     }
-    Node line = c;  // reuse the argument readers with the interface as keyword
-    auto down = get_timer(ctx, line, 0, Micros(0), max);
+    auto delay = [&](std::size_t i, std::string_view which) -> std::optional<Micros> {
+      const Token& t = c.args[i];
+      auto v = parse_timer(t.text);
+      if (!v || *v > max) {
+        ctx.error(t, fmt::format("'{}' for the {} delay of interface {} is not a time in [0, 255] "
+                                 "seconds",
+                                 text::printable(t.text), which, d.name));
+        return std::nullopt;
+      }
+      return v;
+    };
+    auto down = delay(0, "down");
     if (!down) {
       continue;
     }
     d.down_delay = *down;
     d.up_delay = *down;
     if (c.args.size() > 1) {
-      auto up = get_timer(ctx, line, 1, Micros(0), max);
+      auto up = delay(1, "up");
       if (!up) {
         continue;
       }
@@ -837,8 +944,9 @@ void track_group(Ctx& ctx, const Node& n, Model& m) {
       "track_group", {{"group", Shape::Block, [](Ctx& c, const Node& b, TrackGroup& tg) {
                          for (const Node& e : b.children) {
                            if (e.has_block || !e.args.empty()) {
-                             c.error(e.keyword, "'group' in track_group takes one vrrp_instance "
-                                                "name per line");
+                             c.error(e.keyword,
+                                     "'group' in track_group takes one vrrp_instance "
+                                     "name per line");
                              continue;
                            }
                            tg.group.push_back(e.keyword.text);
@@ -872,8 +980,8 @@ template <class F>
 void top_flag(TopTable& top, std::string_view name, F field) {
   top.push_back({name, Shape::Value, [field](Ctx& ctx, const Node& n, Model& m) {
                    if (!n.args.empty()) {
-                     ctx.note(n.args[0], fmt::format("'{}' takes no argument; ignored",
-                                                     n.keyword.text));
+                     ctx.note(n.args[0],
+                              fmt::format("'{}' takes no argument; ignored", n.keyword.text));
                    }
                    m.global.*field = true;
                  }});

@@ -43,11 +43,11 @@ constexpr std::array<Named, 4> kTables{{
 
 // iproute2's /etc/iproute2/rt_protos as shipped.
 constexpr std::array<Named, 22> kProtocols{{
-    {"unspec", 0},   {"redirect", 1}, {"kernel", 2},  {"boot", 3},       {"static", 4},
-    {"gated", 8},    {"ra", 9},       {"mrt", 10},    {"zebra", 11},     {"bird", 12},
-    {"dnrouted", 13}, {"xorp", 14},   {"ntk", 15},    {"dhcp", 16},      {"keepalived", 18},
-    {"babel", 42},   {"openr", 99},   {"bgp", 186},   {"isis", 187},     {"ospf", 188},
-    {"rip", 189},    {"eigrp", 192},
+    {"unspec", 0},    {"redirect", 1}, {"kernel", 2}, {"boot", 3},   {"static", 4},
+    {"gated", 8},     {"ra", 9},       {"mrt", 10},   {"zebra", 11}, {"bird", 12},
+    {"dnrouted", 13}, {"xorp", 14},    {"ntk", 15},   {"dhcp", 16},  {"keepalived", 18},
+    {"babel", 42},    {"openr", 99},   {"bgp", 186},  {"isis", 187}, {"ospf", 188},
+    {"rip", 189},     {"eigrp", 192},
 }};
 
 // IP protocol names accepted by `ipproto` (case-insensitive, as /etc/protocols).
@@ -67,8 +67,8 @@ constexpr std::array<Named, 12> kIpProtos{{
 }};
 
 constexpr std::array<std::string_view, 10> kRouteTypes{
-    "unicast", "local", "broadcast", "anycast", "multicast",
-    "blackhole", "unreachable", "prohibit", "throw", "nat",
+    "unicast",   "local",       "broadcast", "anycast", "multicast",
+    "blackhole", "unreachable", "prohibit",  "throw",   "nat",
 };
 
 template <std::size_t N>
@@ -124,6 +124,7 @@ class Cursor {
   [[nodiscard]] const Token& peek() const { return *words_[i_]; }
   const Token& take() { return *words_[i_++]; }
   void back() { --i_; }
+  void skip_rest() { i_ = words_.size(); }
   [[nodiscard]] bool ok() const { return ok_; }
   [[nodiscard]] std::string_view what() const { return what_; }
 
@@ -176,13 +177,14 @@ void unknown_option(Cursor& c, const Token& t, const std::vector<std::string_vie
     msg += fmt::format("; did you mean '{}'?", hint);
   }
   c.fail(t, std::move(msg));
+  c.skip_rest();  // the words after an unknown option cannot be read reliably
 }
 
 void check_interface(Ctx& ctx, const Token& t, std::string_view what) {
   const auto& exists = ctx.opts().interface_exists;
   if (exists && !exists(t.text)) {
-    ctx.warning(t, fmt::format("interface '{}' for {} does not exist", text::printable(t.text),
-                               what));
+    ctx.warning(t,
+                fmt::format("interface '{}' for {} does not exist", text::printable(t.text), what));
   }
 }
 
@@ -197,9 +199,11 @@ class FamilyCheck {
       return true;
     }
     if (f != family_) {
-      c_.fail(at, fmt::format("'{}' is {} but {} is {}: cannot mix IPv4 and IPv6",
-                              text::printable(at.text), f == Family::Inet ? "IPv4" : "IPv6",
-                              c_.what(), family_ == Family::Inet ? "IPv4" : "IPv6"));
+      c_.fail(at,
+              fmt::format("cannot mix IPv4 and IPv6 in {}: '{}' is {} and an earlier "
+                          "address is {}",
+                          c_.what(), text::printable(at.text), f == Family::Inet ? "IPv4" : "IPv6",
+                          family_ == Family::Inet ? "IPv4" : "IPv6"));
       return false;
     }
     return true;
@@ -290,7 +294,8 @@ std::optional<Realms> realms_at(Cursor& c, const Token& opt) {
 /// A tcp_metrics time: NUMBER (milliseconds) or NUMBER{s|sec|secs|ms|msec|msecs}.
 std::optional<std::uint32_t> parse_rtt_ms(std::string_view s) {
   std::size_t end = 0;
-  while (end < s.size() && (std::isdigit(static_cast<unsigned char>(s[end])) != 0 || s[end] == '.')) {
+  while (end < s.size() &&
+         (std::isdigit(static_cast<unsigned char>(s[end])) != 0 || s[end] == '.')) {
     ++end;
   }
   const std::string_view num = s.substr(0, end);
@@ -308,8 +313,8 @@ std::optional<std::uint32_t> parse_rtt_ms(std::string_view s) {
     return std::nullopt;
   }
   // parse_timer read NUM as seconds: scale to the unit, then to milliseconds.
-  const std::int64_t us = t->count() / 1'000'000 * scale_us + t->count() % 1'000'000 * scale_us /
-                                                                    1'000'000;
+  const std::int64_t us =
+      t->count() / 1'000'000 * scale_us + t->count() % 1'000'000 * scale_us / 1'000'000;
   if (us % 1000 != 0 || us / 1000 > UINT32_MAX) {
     return std::nullopt;
   }
@@ -476,7 +481,9 @@ std::vector<std::string> route_words(const RouteSpec& r) {
   }
   if (r.pref) {
     w.emplace_back("pref");
-    w.emplace_back(*r.pref == RoutePref::Low ? "low" : *r.pref == RoutePref::High ? "high" : "medium");
+    w.emplace_back(*r.pref == RoutePref::Low    ? "low"
+                   : *r.pref == RoutePref::High ? "high"
+                                                : "medium");
   }
   if (r.expires) {
     w.emplace_back("expires");
@@ -526,7 +533,9 @@ std::vector<std::string> route_words(const RouteSpec& r) {
   return w;
 }
 
-std::string port_range_str(const PortRange& p) { return fmt::format("{}-{}", p.low, p.high); }
+std::string port_range_str(const PortRange& p) {
+  return fmt::format("{}-{}", p.low, p.high);
+}
 
 std::vector<std::string> rule_words(const RuleSpec& r) {
   std::vector<std::string> w;
@@ -642,13 +651,52 @@ std::vector<std::string> rule_words(const RuleSpec& r) {
 // Routes
 
 const std::vector<std::string_view>& route_options() {
-  static const std::vector<std::string_view> v{
-      "to", "from", "src", "via", "gw", "or", "dev", "oif", "table", "metric", "priority",
-      "preference", "scope", "tos", "dsfield", "protocol", "mtu", "hoplimit", "advmss", "rtt",
-      "rttvar", "reordering", "window", "cwnd", "ssthresh", "initcwnd", "initrwnd", "rto_min",
-      "congctl", "features", "quickack", "fastopen_no_cookie", "realms", "vrf", "pref",
-      "expires", "ttl-propagate", "encap", "onlink", "append", "no_track", "track_group",
-      "nexthop", "inet", "inet6", "default"};
+  static const std::vector<std::string_view> v{"to",
+                                               "from",
+                                               "src",
+                                               "via",
+                                               "gw",
+                                               "or",
+                                               "dev",
+                                               "oif",
+                                               "table",
+                                               "metric",
+                                               "priority",
+                                               "preference",
+                                               "scope",
+                                               "tos",
+                                               "dsfield",
+                                               "protocol",
+                                               "mtu",
+                                               "hoplimit",
+                                               "advmss",
+                                               "rtt",
+                                               "rttvar",
+                                               "reordering",
+                                               "window",
+                                               "cwnd",
+                                               "ssthresh",
+                                               "initcwnd",
+                                               "initrwnd",
+                                               "rto_min",
+                                               "congctl",
+                                               "features",
+                                               "quickack",
+                                               "fastopen_no_cookie",
+                                               "realms",
+                                               "vrf",
+                                               "pref",
+                                               "expires",
+                                               "ttl-propagate",
+                                               "encap",
+                                               "onlink",
+                                               "append",
+                                               "no_track",
+                                               "track_group",
+                                               "nexthop",
+                                               "inet",
+                                               "inet6",
+                                               "default"};
   return v;
 }
 
@@ -738,7 +786,12 @@ bool parse_encap(Cursor& c, const Token& opt, RouteEncap& e, FamilyCheck* fam) {
 std::optional<RouteMetric> route_metric(Cursor& c, const Token& opt, bool lockable, bool time,
                                         std::uint64_t hi = UINT32_MAX) {
   RouteMetric m;
-  if (lockable && !c.done() && c.peek().is("lock")) {
+  if (!c.done() && c.peek().is("lock")) {
+    if (!lockable) {
+      c.fail(c.peek(), fmt::format("'{}' in {} cannot be locked", opt.text, c.what()));
+      c.skip_rest();
+      return std::nullopt;
+    }
     c.take();
     m.lock = true;
   }
@@ -825,7 +878,9 @@ std::optional<std::uint8_t> parse_scope(std::string_view s) {
   return std::nullopt;
 }
 
-std::string scope_name(std::uint8_t scope) { return name_of(kScopes, scope); }
+std::string scope_name(std::uint8_t scope) {
+  return name_of(kScopes, scope);
+}
 
 std::optional<std::uint32_t> parse_table(std::string_view s) {
   if (auto v = lookup(kTables, s)) {
@@ -908,7 +963,7 @@ std::string IpAddressSpec::str() const {
   if (preferred_lft) {
     w.emplace_back("preferred_lft");
     w.push_back(*preferred_lft == detail::kForever ? std::string("forever")
-                                           : std::to_string(*preferred_lft));
+                                                   : std::to_string(*preferred_lft));
   }
   return fmt::format("{}", fmt::join(w, " "));
 }
@@ -933,11 +988,12 @@ std::optional<IpAddressSpec> parse_ip_address_line(Ctx& ctx, const Node& n) {
 
 std::optional<IpAddressSpec> parse_ip_address_line(Ctx& ctx, const Node& n, NetContext where) {
   static const std::vector<std::string_view> kStaticOpts{
-      "brd", "broadcast", "dev", "scope", "label", "peer", "home", "-nodad", "mngtmpaddr",
-      "noprefixroute", "autojoin", "no_track", "track_group", "preferred_lft"};
+      "brd",      "broadcast", "dev",         "scope",        "label",
+      "peer",     "home",      "-nodad",      "mngtmpaddr",   "noprefixroute",
+      "autojoin", "no_track",  "track_group", "preferred_lft"};
   static const std::vector<std::string_view> kVirtualOpts{
-      "brd", "broadcast", "dev", "use_vmac", "scope", "label", "peer", "home", "-nodad",
-      "mngtmpaddr", "noprefixroute", "autojoin", "no_track", "preferred_lft"};
+      "brd",  "broadcast", "dev",        "use_vmac",      "scope",    "label",    "peer",
+      "home", "-nodad",    "mngtmpaddr", "noprefixroute", "autojoin", "no_track", "preferred_lft"};
   const auto& known = where == NetContext::Static ? kStaticOpts : kVirtualOpts;
 
   auto p = Prefix::parse(n.keyword.text);
@@ -1010,8 +1066,8 @@ std::optional<IpAddressSpec> parse_ip_address_line(Ctx& ctx, const Node& n, NetC
       }
       if (auto b = address_at(c, t, *v)) {
         if (b->family != p->addr.family) {
-          c.fail(*v, fmt::format("peer '{}' is not of the same address family as {}", v->text,
-                                 what));
+          c.fail(*v,
+                 fmt::format("peer '{}' is not of the same address family as {}", v->text, what));
         } else {
           a.peer = *b;
           peer_tok = v;
@@ -1071,7 +1127,7 @@ std::optional<RouteSpec> parse_route_line(Ctx& ctx, const Node& n) {
 std::optional<RouteSpec> parse_route_line(Ctx& ctx, const Node& n, NetContext where) {
   RouteSpec r;
   r.loc = ctx.loc(n);
-  Cursor c(ctx, n, "route");
+  Cursor c(ctx, n, "a route");
   FamilyCheck fam(c);
   bool have_to = false;
   bool want_inet6 = false;
@@ -1352,15 +1408,43 @@ std::optional<RuleSpec> parse_rule_line(Ctx& ctx, const Node& n) {
 }
 
 std::optional<RuleSpec> parse_rule_line(Ctx& ctx, const Node& n, NetContext where) {
-  static const std::vector<std::string_view> kOpts{
-      "not", "from", "to", "preference", "priority", "order", "tos", "dsfield", "fwmark",
-      "realms", "iif", "dev", "oif", "tunnel-id", "suppress_prefixlength", "suppress_ifgroup",
-      "uidrange", "protocol", "ipproto", "sport", "dport", "table", "lookup", "goto", "nop",
-      "blackhole", "prohibit", "unreachable", "type", "l3mdev", "inet", "inet6", "no_track",
-      "track_group"};
+  static const std::vector<std::string_view> kOpts{"not",
+                                                   "from",
+                                                   "to",
+                                                   "preference",
+                                                   "priority",
+                                                   "order",
+                                                   "tos",
+                                                   "dsfield",
+                                                   "fwmark",
+                                                   "realms",
+                                                   "iif",
+                                                   "dev",
+                                                   "oif",
+                                                   "tunnel-id",
+                                                   "suppress_prefixlength",
+                                                   "suppress_ifgroup",
+                                                   "uidrange",
+                                                   "protocol",
+                                                   "ipproto",
+                                                   "sport",
+                                                   "dport",
+                                                   "table",
+                                                   "lookup",
+                                                   "goto",
+                                                   "nop",
+                                                   "blackhole",
+                                                   "prohibit",
+                                                   "unreachable",
+                                                   "type",
+                                                   "l3mdev",
+                                                   "inet",
+                                                   "inet6",
+                                                   "no_track",
+                                                   "track_group"};
   RuleSpec r;
   r.loc = ctx.loc(n);
-  Cursor c(ctx, n, "rule");
+  Cursor c(ctx, n, "a rule");
   FamilyCheck fam(c);
   bool want_inet6 = false;
   const Token* inet6_tok = nullptr;
@@ -1377,7 +1461,8 @@ std::optional<RuleSpec> parse_rule_line(Ctx& ctx, const Node& n, NetContext wher
     action_tok = &at;
     r.action = a;
   };
-  auto range = [&](const Token& at, std::uint64_t max) -> std::optional<std::pair<std::uint64_t, std::uint64_t>> {
+  auto range = [&](const Token& at,
+                   std::uint64_t max) -> std::optional<std::pair<std::uint64_t, std::uint64_t>> {
     const Token* v = c.value(at);
     if (v == nullptr) {
       return std::nullopt;
@@ -1473,8 +1558,8 @@ std::optional<RuleSpec> parse_rule_line(Ctx& ctx, const Node& n, NetContext wher
       }
     } else if (t.is("uidrange")) {
       if (auto v = range(t, UINT32_MAX)) {
-        r.uidrange = UidRange{static_cast<std::uint32_t>(v->first),
-                              static_cast<std::uint32_t>(v->second)};
+        r.uidrange =
+            UidRange{static_cast<std::uint32_t>(v->first), static_cast<std::uint32_t>(v->second)};
       }
     } else if (t.is("sport") || t.is("dport")) {
       if (auto v = range(t, 65535)) {
@@ -1558,8 +1643,9 @@ std::optional<RuleSpec> parse_rule_line(Ctx& ctx, const Node& n, NetContext wher
     }
   }
   if (c.ok() && r.action == RuleAction::None) {
-    c.fail(n.keyword, "rule has no action (table|lookup|goto|nop|blackhole|prohibit|unreachable|"
-                      "l3mdev)");
+    c.fail(n.keyword,
+           "rule has no action (table|lookup|goto|nop|blackhole|prohibit|unreachable|"
+           "l3mdev)");
   }
   if (c.ok() && r.action == RuleAction::Goto && !r.preference) {
     c.fail(*action_tok, "a rule with 'goto' needs a 'preference'");
@@ -1573,8 +1659,9 @@ std::optional<RuleSpec> parse_rule_line(Ctx& ctx, const Node& n, NetContext wher
                                         *r.protocol));
   }
   if (!r.preference) {
-    ctx.warning(n.keyword, "rule has no 'preference'; 16384 will be used, which is probably not "
-                           "what you want");
+    ctx.warning(n.keyword,
+                "rule has no 'preference'; 16384 will be used, which is probably not "
+                "what you want");
   }
   r.words = rule_words(r);
   return r;
@@ -1597,8 +1684,7 @@ void parse_ip_address_block(Ctx& ctx, const Node& block, std::vector<IpAddressSp
   }
 }
 
-void parse_route_block(Ctx& ctx, const Node& block, std::vector<RouteSpec>& out,
-                       NetContext where) {
+void parse_route_block(Ctx& ctx, const Node& block, std::vector<RouteSpec>& out, NetContext where) {
   out.reserve(out.size() + block.children.size());
   for (const auto& c : block.children) {
     if (c.has_block) {
@@ -1611,8 +1697,7 @@ void parse_route_block(Ctx& ctx, const Node& block, std::vector<RouteSpec>& out,
   }
 }
 
-void parse_rule_block(Ctx& ctx, const Node& block, std::vector<RuleSpec>& out,
-                      NetContext where) {
+void parse_rule_block(Ctx& ctx, const Node& block, std::vector<RuleSpec>& out, NetContext where) {
   out.reserve(out.size() + block.children.size());
   for (const auto& c : block.children) {
     if (c.has_block) {

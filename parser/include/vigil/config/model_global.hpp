@@ -104,7 +104,7 @@ struct GlobalDefs {
   bool vrrp_garp_extra_if_all = false;
   std::optional<bool> vrrp_lower_prio_no_advert;
   std::optional<bool> vrrp_higher_prio_send_advert;
-  std::optional<int> vrrp_version;  ///< 2 or 3
+  std::optional<int> vrrp_version;                        ///< 2 or 3
   std::optional<std::vector<std::string>> vrrp_iptables;  ///< in/out chain names
   std::optional<std::vector<std::string>> vrrp_ipsets;
   std::optional<std::string> nftables;  ///< table name ("keepalived" if none given)
@@ -125,7 +125,7 @@ struct GlobalDefs {
   std::optional<std::string> vmac_addr_prefix;
 
   // Process scheduling
-  std::optional<int> max_auto_priority;  ///< -1..99; omitted value: the maximum
+  std::optional<int> max_auto_priority;                  ///< -1..99; omitted value: the maximum
   std::optional<std::uint32_t> min_auto_priority_delay;  ///< microseconds, 1..10000000
   std::optional<int> vrrp_priority;                      ///< nice, -20..19
   std::optional<int> checker_priority;

@@ -24,8 +24,8 @@ struct IpAddressSpec {
   SourceLoc loc;
   Prefix address;
   BroadcastMode brd_mode = BroadcastMode::None;
-  std::optional<IpAddress> brd;  ///< when brd_mode == Address
-  std::string dev;               ///< empty: default_interface (static) / the instance's
+  std::optional<IpAddress> brd;       ///< when brd_mode == Address
+  std::string dev;                    ///< empty: default_interface (static) / the instance's
   std::optional<std::uint8_t> scope;  ///< rtnetlink scope (global 0 ... nowhere 255)
   std::string label;
   std::optional<IpAddress> peer;
@@ -140,7 +140,7 @@ struct RouteSpec {
   std::optional<bool> fastopen_no_cookie;
   std::optional<Realms> realms;
   std::string vrf;
-  std::optional<RoutePref> pref;        ///< IPv6 only
+  std::optional<RoutePref> pref;         ///< IPv6 only
   std::optional<std::uint32_t> expires;  ///< seconds, IPv6 only
   std::optional<bool> ttl_propagate;
   RouteEncap encap;
@@ -185,8 +185,8 @@ struct RuleSpec {
   std::vector<std::string> words;
 
   Family family = Family::Inet;
-  bool invert = false;           ///< `not`
-  std::optional<Prefix> from;    ///< unset with from_all: `from all`
+  bool invert = false;         ///< `not`
+  std::optional<Prefix> from;  ///< unset with from_all: `from all`
   bool from_all = false;
   std::optional<Prefix> to;
   bool to_all = false;
