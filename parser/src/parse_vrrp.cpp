@@ -1042,16 +1042,6 @@ bool global_vrrp_strict(const G& g) {
 // ---------------------------------------------------------------------------
 // Validation helpers
 
-template <class T>
-std::unordered_map<std::string_view, const T*> index_by_name(const std::vector<T>& items) {
-  std::unordered_map<std::string_view, const T*> out;
-  out.reserve(items.size());
-  for (const auto& i : items) {
-    out.emplace(i.name, &i);
-  }
-  return out;
-}
-
 /// Drops later definitions of a name already defined (keepalived keeps the first).
 template <class T>
 void drop_duplicates(Ctx& ctx, std::vector<T>& items, std::string_view block, bool is_error) {
@@ -1088,31 +1078,72 @@ void drop_duplicates(Ctx& ctx, std::vector<T>& items, std::string_view block, bo
   items = std::move(kept);
 }
 
+/// A trackable object by name, with its place in the reading order.
+template <class T>
+struct Found {
+  const T* obj = nullptr;
+  std::size_t order = 0;
+};
+template <class T>
+using FoundMap = std::unordered_map<std::string_view, Found<T>>;
+
 struct Lookups {
-  std::unordered_map<std::string_view, const VrrpScript*> script;
-  std::unordered_map<std::string_view, const TrackFile*> file;
-  std::unordered_map<std::string_view, const VrrpTrackProcess*> process;
-  std::unordered_map<std::string_view, const BfdInstance*> bfd;
+  FoundMap<VrrpScript> script;
+  FoundMap<TrackFile> file;
+  FoundMap<VrrpTrackProcess> process;
+  FoundMap<BfdInstance> bfd;
 };
 
-/// Removes references to objects that do not exist.
-template <class Map>
-void check_refs(Ctx& ctx, std::vector<TrackRef>& refs, const Map& known, std::string_view what,
-                std::string_view target, std::string_view owner) {
+/// Reading order of the first definition of each name (before duplicates go).
+template <class T>
+std::unordered_map<std::string, std::size_t> reading_order(const std::vector<T>& items) {
+  std::unordered_map<std::string, std::size_t> out;
+  out.reserve(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    out.emplace(items[i].name, i);
+  }
+  return out;
+}
+
+template <class T>
+FoundMap<T> found_map(const std::vector<T>& items,
+                      const std::unordered_map<std::string, std::size_t>& order) {
+  FoundMap<T> out;
+  out.reserve(items.size());
+  for (const auto& i : items) {
+    out.emplace(i.name, Found<T>{&i, order.at(i.name)});
+  }
+  return out;
+}
+
+/// Removes references to objects that do not exist, or that are defined only
+/// after the referring block (keepalived looks them up while reading).
+template <class T>
+void check_refs(Ctx& ctx, std::vector<TrackRef>& refs, const FoundMap<T>& known,
+                std::size_t defined_before, std::string_view what, std::string_view target,
+                std::string_view owner) {
   std::erase_if(refs, [&](const TrackRef& r) {
-    if (known.count(r.name) != 0) {
-      return false;
+    auto it = known.find(r.name);
+    if (it == known.end()) {
+      ctx.error(r.loc, fmt::format("{}: {} '{}' does not name a {}; ignored", owner, what, r.name,
+                                   target));
+      return true;
     }
-    ctx.error(r.loc,
-              fmt::format("{}: {} '{}' does not name a {}; ignored", owner, what, r.name, target));
-    return true;
+    if (it->second.order >= defined_before) {
+      ctx.error(r.loc, fmt::format("{}: {} '{}' is defined after this block (at {}:{}); define it "
+                                   "first; ignored",
+                                   owner, what, r.name, it->second.obj->loc.file,
+                                   it->second.obj->loc.line));
+      return true;
+    }
+    return false;
   });
 }
 
-template <class Map>
-int default_weight(const Map& known, const TrackRef& r) {
+template <class T>
+int default_weight(const FoundMap<T>& known, const TrackRef& r) {
   auto it = known.find(r.name);
-  return it == known.end() ? 0 : it->second->weight;
+  return it == known.end() ? 0 : it->second.obj->weight;
 }
 
 /// Tracking weights are ignored for an address owner and for members of a sync
@@ -1275,10 +1306,13 @@ void validate_instance(Ctx& ctx, const Model& m, VrrpInstance& v, const Lookups&
   }
 
   // References.
-  check_refs(ctx, v.track_script, lk.script, "track_script", "vrrp_script", owner);
-  check_refs(ctx, v.track_file, lk.file, "track_file", "track_file", owner);
-  check_refs(ctx, v.track_process, lk.process, "track_process", "vrrp_track_process", owner);
-  check_refs(ctx, v.track_bfd, lk.bfd, "track_bfd", "bfd_instance (with vrrp events)", owner);
+  const DefinedBefore& db = v.defined_before;
+  check_refs(ctx, v.track_script, lk.script, db.vrrp_script, "track_script", "vrrp_script", owner);
+  check_refs(ctx, v.track_file, lk.file, db.track_file, "track_file", "track_file", owner);
+  check_refs(ctx, v.track_process, lk.process, db.vrrp_track_process, "track_process",
+             "vrrp_track_process", owner);
+  check_refs(ctx, v.track_bfd, lk.bfd, db.bfd_instance, "track_bfd",
+             "bfd_instance (with vrrp events)", owner);
   if (*v.priority == kPriorityOwner) {
     drop_weighted_tracks(ctx, v, lk, "for an address owner (priority 255)");
   }
@@ -1365,10 +1399,14 @@ void validate_sync_groups(Ctx& ctx, VrrpConfig& vc, const Lookups& lk) {
                                      "several",
                                      owner, g.group[0].name));
     }
-    check_refs(ctx, g.track_script, lk.script, "track_script", "vrrp_script", owner);
-    check_refs(ctx, g.track_file, lk.file, "track_file", "track_file", owner);
-    check_refs(ctx, g.track_process, lk.process, "track_process", "vrrp_track_process", owner);
-    check_refs(ctx, g.track_bfd, lk.bfd, "track_bfd", "bfd_instance (with vrrp events)", owner);
+    const DefinedBefore& db = g.defined_before;
+    check_refs(ctx, g.track_script, lk.script, db.vrrp_script, "track_script", "vrrp_script",
+               owner);
+    check_refs(ctx, g.track_file, lk.file, db.track_file, "track_file", "track_file", owner);
+    check_refs(ctx, g.track_process, lk.process, db.vrrp_track_process, "track_process",
+               "vrrp_track_process", owner);
+    check_refs(ctx, g.track_bfd, lk.bfd, db.bfd_instance, "track_bfd",
+               "bfd_instance (with vrrp events)", owner);
     for (const auto& r : g.group) {
       VrrpInstance& v = *inst.at(r.name);
       // An object tracked by the group need not be tracked by its members.
@@ -1487,6 +1525,8 @@ void add_vrrp_keywords(TopTable& top) {
                    VrrpSyncGroup g;
                    g.name = n.args[0].text;
                    g.loc = ctx.loc(n);
+                   g.defined_before = {m.vrrp.vrrp_script.size(), m.vrrp.track_file.size(),
+                                       m.vrrp.vrrp_track_process.size(), m.bfd.bfd_instance.size()};
                    dispatch(ctx, n, g, sync_group_table());
                    m.vrrp.vrrp_sync_group.push_back(std::move(g));
                  }});
@@ -1515,6 +1555,8 @@ void add_vrrp_keywords(TopTable& top) {
                    VrrpInstance v;
                    v.name = n.args[0].text;
                    v.loc = ctx.loc(n);
+                   v.defined_before = {m.vrrp.vrrp_script.size(), m.vrrp.track_file.size(),
+                                       m.vrrp.vrrp_track_process.size(), m.bfd.bfd_instance.size()};
                    dispatch(ctx, n, v, vrrp_instance_table());
                    m.vrrp.vrrp_instance.push_back(std::move(v));
                  }});
@@ -1524,6 +1566,9 @@ void validate_vrrp(Ctx& ctx, Model& m) {
   VrrpConfig& vc = m.vrrp;
   // keepalived 2.2.7 silently keeps duplicate vrrp_script and track_file names
   // (a note, so verdicts stay equal); duplicate instances and groups are errors.
+  const auto script_order = reading_order(vc.vrrp_script);
+  const auto file_order = reading_order(vc.track_file);
+  const auto process_order = reading_order(vc.vrrp_track_process);
   drop_duplicates(ctx, vc.vrrp_script, "vrrp_script", false);
   drop_duplicates(ctx, vc.track_file, "track_file", false);
   drop_duplicates(ctx, vc.vrrp_track_process, "vrrp_track_process", false);
@@ -1531,14 +1576,15 @@ void validate_vrrp(Ctx& ctx, Model& m) {
   drop_duplicates(ctx, vc.vrrp_sync_group, "vrrp_sync_group", true);
 
   Lookups lk;
-  lk.script = index_by_name(vc.vrrp_script);
-  lk.file = index_by_name(vc.track_file);
-  lk.process = index_by_name(vc.vrrp_track_process);
-  for (const auto& b : m.bfd.bfd_instance) {
+  lk.script = found_map(vc.vrrp_script, script_order);
+  lk.file = found_map(vc.track_file, file_order);
+  lk.process = found_map(vc.vrrp_track_process, process_order);
+  const auto& bfds = m.bfd.bfd_instance;
+  for (std::size_t i = 0; i < bfds.size(); ++i) {
     // A bfd_instance that sends its events only to the checker is not visible
     // to VRRP.
-    if (b.vrrp || !b.checker) {
-      lk.bfd.emplace(b.name, &b);
+    if (bfds[i].vrrp || !bfds[i].checker) {
+      lk.bfd.emplace(bfds[i].name, Found<BfdInstance>{&bfds[i], i});
     }
   }
   for (auto& v : vc.vrrp_instance) {

@@ -39,6 +39,17 @@ struct NameRef {
   bool operator==(const NameRef&) const = default;
 };
 
+/// How many of each trackable object had been read when a vrrp_instance or
+/// vrrp_sync_group block was read. keepalived resolves track_* names while
+/// reading, so a block can only track objects defined before it. Not a keyword.
+struct DefinedBefore {
+  std::size_t vrrp_script = 0;
+  std::size_t track_file = 0;
+  std::size_t vrrp_track_process = 0;
+  std::size_t bfd_instance = 0;
+  bool operator==(const DefinedBefore&) const = default;
+};
+
 struct VrrpScript {
   std::string name;
   SourceLoc loc;
@@ -150,6 +161,7 @@ struct VrrpInstance {
   /// mcast_src_ip/unicast_src_ip, unicast_peer, virtual_ipaddress or
   /// mcast_dst_ip; IPv4 when none says.
   Family family = Family::None;
+  DefinedBefore defined_before;
 
   VrrpState state = VrrpState::Backup;
   std::string interface;  ///< may be empty only with unicast peers
@@ -224,6 +236,7 @@ struct VrrpInstance {
 struct VrrpSyncGroup {
   std::string name;
   SourceLoc loc;
+  DefinedBefore defined_before;
   std::vector<NameRef> group;
   std::vector<TrackedInterface> track_interface;
   std::vector<TrackRef> track_script;
