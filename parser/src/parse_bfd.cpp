@@ -147,7 +147,7 @@ void add_bfd_keywords(TopTable& top) {
          const bool v6 = b.neighbor_ip->is_v6();
          const int hops = v6 ? b.hoplimit.value_or(b.ttl.value_or(64))
                              : b.ttl.value_or(b.hoplimit.value_or(255));
-         if (b.max_hops > hops && b.max_hops != 255) {
+         if (b.max_hops > hops) {
            ctx.warning(n.keyword,
                        fmt::format("bfd_instance {}: max_hops {} exceeds the {} {}; "
                                    "using {}",

@@ -1370,7 +1370,7 @@ void validate_sync_groups(Ctx& ctx, VrrpConfig& vc, const Lookups& lk) {
     inst.emplace(v.name, &v);
   }
   // Which group each instance belongs to.
-  std::unordered_map<std::string_view, const VrrpSyncGroup*> member_of;
+  std::unordered_map<std::string_view, std::string> member_of;
   std::vector<VrrpSyncGroup> kept;
   kept.reserve(vc.vrrp_sync_group.size());
   for (auto& g : vc.vrrp_sync_group) {
@@ -1381,11 +1381,11 @@ void validate_sync_groups(Ctx& ctx, VrrpConfig& vc, const Lookups& lk) {
                   fmt::format("{}: vrrp_instance {} does not exist; ignored", owner, r.name));
         return true;
       }
-      auto [it, fresh] = member_of.emplace(r.name, &g);
+      auto [it, fresh] = member_of.emplace(r.name, g.name);
       if (!fresh) {
         ctx.error(r.loc, fmt::format("{}: vrrp_instance {} is already in vrrp_sync_group {}; an "
                                      "instance can be in only one sync group",
-                                     owner, r.name, it->second->name));
+                                     owner, r.name, it->second));
         return true;
       }
       return false;
