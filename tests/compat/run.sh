@@ -20,6 +20,8 @@
 #   # keepalived: M      keepalived gives M instead (a deliberate difference: keepalived is
 #                        wrong); M is a number or "hang" (it did not finish within the timeout)
 #   # args: ...          extra arguments for both daemons, e.g. "-i main"
+#   # config: PATH       pass PATH (relative to the case's directory) as -f instead of the
+#                        case itself, e.g. to name a main file that does not exist
 #
 # One line is printed per case, and last `N passed, M failed`. The exit status
 # is non-zero when any case failed. A missing keepalived is a failure, not a skip.
@@ -179,6 +181,9 @@ for c in "${cases[@]}"; do
   expect=$(header "$c" expect)
   kexpect=$(header "$c" keepalived)
   args=$(header "$c" args)
+  config=$(header "$c" config)
+  target=$c
+  [ -z "$config" ] || target="$(dirname "$c")/$config"
   [ -n "$kexpect" ] || kexpect=$expect
   if ! valid_code "$expect" || ! valid_code "$kexpect" || [ "$expect" = hang ]; then
     failed=$((failed + 1))
@@ -186,7 +191,7 @@ for c in "${cases[@]}"; do
     continue
   fi
   # shellcheck disable=SC2086 # args are words, as on a command line
-  check "$name" "$c" "$expect" "$kexpect" $args
+  check "$name" "$target" "$expect" "$kexpect" $args
 done
 
 if [ -n "$etc_dir" ]; then
