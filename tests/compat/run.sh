@@ -58,6 +58,9 @@ done
 if [ ${#only[@]} -gt 0 ] && [ $etc_given -eq 0 ]; then
   etc_dir=""
 fi
+# The daemons run from a scratch directory: make every path absolute.
+case "$cases_dir" in /*) ;; *) cases_dir="$PWD/$cases_dir" ;; esac
+case "$etc_dir" in /* | "") ;; *) etc_dir="$PWD/$etc_dir" ;; esac
 
 fail_setup() {
   echo "compat: $*" >&2
