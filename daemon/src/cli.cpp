@@ -25,6 +25,7 @@ enum LongOnly : int {
   kOptDebug,
   kOptNoMemCheck,
   kOptStrict,
+  kOptNoInterfaceCheck,
 };
 
 constexpr const char* kShortOpts = "f:PCBlDS:g:GXVIRndp:r:Tc:ab:s:ei:xA:u:mM::t::vh";
@@ -67,6 +68,7 @@ const option kLongOpts[] = {
     {"debug", optional_argument, nullptr, kOptDebug},
     {"no-mem-check", no_argument, nullptr, kOptNoMemCheck},
     {"strict", no_argument, nullptr, kOptStrict},
+    {"no-interface-check", no_argument, nullptr, kOptNoInterfaceCheck},
     {"version", no_argument, nullptr, 'v'},
     {"help", no_argument, nullptr, 'h'},
     {nullptr, 0, nullptr, 0},
@@ -105,6 +107,8 @@ std::string usage() {
   -t, --config-test[=LOG_FILE] Check the configuration and exit; diagnostics go to
                                 stderr, or to LOG_FILE
       --strict                 Treat unknown keywords as errors
+      --no-interface-check     Don't require the configured interfaces to exist on this
+                                host (to check a director's config elsewhere, e.g. in CI)
   -v, --version                Display the version number
   -h, --help                   Display this help message
 Exit status with -t: 0 valid, 4 cannot run, 5 errors (would run), 6 script security.
@@ -195,6 +199,9 @@ std::optional<CliOptions> parse_args(int argc, char** argv, std::ostream& err) {
         break;
       case kOptStrict:
         o.strict = true;
+        break;
+      case kOptNoInterfaceCheck:
+        o.no_interface_check = true;
         break;
       case 'v':
         o.show_version = true;
@@ -299,7 +306,11 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
     return v != nullptr ? std::optional<std::string>(v) : std::nullopt;
   };
   lo.random_seed = static_cast<std::uint32_t>(::getpid());
-  lo.interface_exists = [](const std::string& name) { return ::if_nametoindex(name.c_str()) != 0; };
+  if (!opts->no_interface_check) {
+    lo.interface_exists = [](const std::string& name) {
+      return ::if_nametoindex(name.c_str()) != 0;
+    };
+  }
 
   config::DiskFileSource fs;
   const config::LoadResult r = config::load_file(opts->use_file, fs, lo);

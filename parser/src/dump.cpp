@@ -78,9 +78,15 @@ void render(std::string& out, const std::string& key, const nlohmann::json& v, i
 
 }  // namespace
 
-void to_json(nlohmann::json& j, const IpAddressSpec& a) { j = a.address.str(); }
-void to_json(nlohmann::json& j, const RouteSpec& r) { j = fmt::format("{}", fmt::join(r.words, " ")); }
-void to_json(nlohmann::json& j, const RuleSpec& r) { j = fmt::format("{}", fmt::join(r.words, " ")); }
+void to_json(nlohmann::json& j, const IpAddressSpec& a) {
+  j = a.address.str();
+}
+void to_json(nlohmann::json& j, const RouteSpec& r) {
+  j = fmt::format("{}", fmt::join(r.words, " "));
+}
+void to_json(nlohmann::json& j, const RuleSpec& r) {
+  j = fmt::format("{}", fmt::join(r.words, " "));
+}
 
 std::string dump_json(const Model& m) {
   // Invalid UTF-8 in names or values is replaced (U+FFFD) rather than thrown.

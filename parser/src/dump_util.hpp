@@ -38,8 +38,12 @@ struct adl_serializer<vigil::config::Micros> {
 
 namespace vigil::config {
 
-inline void to_json(nlohmann::json& j, const IpAddress& a) { j = a.str(); }
-inline void to_json(nlohmann::json& j, const Prefix& p) { j = p.str(); }
+inline void to_json(nlohmann::json& j, const IpAddress& a) {
+  j = a.str();
+}
+inline void to_json(nlohmann::json& j, const Prefix& p) {
+  j = p.str();
+}
 inline void to_json(nlohmann::json& j, const Script& s) {
   j = nlohmann::json{{"cmd", s.cmd}};
   if (!s.user.empty()) {

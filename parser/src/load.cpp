@@ -50,8 +50,7 @@ LoadResult load_file(const std::string& path, const FileSource& fs, const LoadOp
   return result;
 }
 
-LoadResult load_string(const std::string& text, const std::string& name,
-                       const LoadOptions& opts) {
+LoadResult load_string(const std::string& text, const std::string& name, const LoadOptions& opts) {
   LoadResult result;
   MemoryFileSource fs;
   Reader reader(fs, reader_options(opts), result.diags);

@@ -80,10 +80,10 @@ Node build_tree(Reader& reader, Diagnostics& diags) {
 void unknown_keyword(Ctx& ctx, const Node& n, std::string_view block,
                      const std::vector<std::string_view>& known) {
   const std::string hint = text::closest(n.keyword.text, known);
-  std::string msg = block.empty()
-                        ? fmt::format("unknown keyword '{}'", text::printable(n.keyword.text))
-                        : fmt::format("unknown keyword '{}' in {}", text::printable(n.keyword.text),
-                                      block);
+  std::string msg =
+      block.empty()
+          ? fmt::format("unknown keyword '{}'", text::printable(n.keyword.text))
+          : fmt::format("unknown keyword '{}' in {}", text::printable(n.keyword.text), block);
   if (!hint.empty()) {
     msg += fmt::format("; did you mean '{}'?", hint);
   }
@@ -118,20 +118,19 @@ bool need_args(Ctx& ctx, const Node& n, std::size_t lo, std::size_t hi) {
     return true;
   }
   if (have < lo) {
-    ctx.error(n.keyword, lo == 1 && hi == 1
-                             ? fmt::format("'{}' needs a value", n.keyword.text)
-                             : fmt::format("'{}' needs at least {} argument{}", n.keyword.text, lo,
-                                           lo == 1 ? "" : "s"));
+    ctx.error(n.keyword, lo == 1 && hi == 1 ? fmt::format("'{}' needs a value", n.keyword.text)
+                                            : fmt::format("'{}' needs at least {} argument{}",
+                                                          n.keyword.text, lo, lo == 1 ? "" : "s"));
     return false;
   }
   const Token& extra = n.args[hi];
   if (hi == 0) {
-    ctx.error(extra, fmt::format("'{}' takes no argument; '{}' is not expected",
-                                 n.keyword.text, text::printable(extra.text)));
-  } else {
-    ctx.error(extra, fmt::format("'{}' takes at most {} argument{}; '{}' is not expected",
-                                 n.keyword.text, hi, hi == 1 ? "" : "s",
+    ctx.error(extra, fmt::format("'{}' takes no argument; '{}' is not expected", n.keyword.text,
                                  text::printable(extra.text)));
+  } else {
+    ctx.error(extra,
+              fmt::format("'{}' takes at most {} argument{}; '{}' is not expected", n.keyword.text,
+                          hi, hi == 1 ? "" : "s", text::printable(extra.text)));
   }
   return false;
 }
@@ -172,13 +171,13 @@ std::optional<std::int64_t> get_int(Ctx& ctx, const Node& n, std::size_t i, std:
   const Token& t = n.args[i];
   auto v = parse_int(t.text);
   if (!v) {
-    ctx.error(t, fmt::format("'{}' for '{}' is not an integer", text::printable(t.text),
-                             n.keyword.text));
+    ctx.error(
+        t, fmt::format("'{}' for '{}' is not an integer", text::printable(t.text), n.keyword.text));
     return std::nullopt;
   }
   if (*v < lo || *v > hi) {
-    ctx.error(t, fmt::format("'{}' for '{}' is outside the range [{}, {}]", *v, n.keyword.text,
-                             lo, hi));
+    ctx.error(
+        t, fmt::format("'{}' for '{}' is outside the range [{}, {}]", *v, n.keyword.text, lo, hi));
     return std::nullopt;
   }
   return v;
@@ -216,8 +215,7 @@ std::optional<Micros> parse_timer(std::string_view s) {
   std::int64_t secs = 0;
   if (!whole.empty()) {
     auto [p, ec] = std::from_chars(whole.data(), whole.data() + whole.size(), secs);
-    if (ec != std::errc() || p != whole.data() + whole.size() || secs < 0 ||
-        secs > 1'000'000'000) {
+    if (ec != std::errc() || p != whole.data() + whole.size() || secs < 0 || secs > 1'000'000'000) {
       return std::nullopt;
     }
   } else if (dot == std::string_view::npos) {

@@ -150,7 +150,8 @@ template <class E>
 using Choices = std::initializer_list<std::pair<std::string_view, E>>;
 
 std::string choice_list(const std::vector<std::string_view>& names);
-void bad_choice(Ctx& ctx, const Node& n, const Token& t, const std::vector<std::string_view>& names);
+void bad_choice(Ctx& ctx, const Node& n, const Token& t,
+                const std::vector<std::string_view>& names);
 
 template <class E>
 std::optional<E> get_enum(Ctx& ctx, const Node& n, std::size_t i, Choices<E> choices) {
@@ -296,7 +297,8 @@ Keyword<T> kw_word_list(std::string_view name, std::vector<std::string> T::*fiel
   return {name, Shape::Block, [field](Ctx& ctx, const Node& n, T& obj) {
             for (const Node& c : n.children) {
               if (!c.args.empty() || c.has_block) {
-                ctx.error(c.keyword, fmt::format("'{}' block takes one word per line", n.keyword.text));
+                ctx.error(c.keyword,
+                          fmt::format("'{}' block takes one word per line", n.keyword.text));
                 continue;
               }
               (obj.*field).push_back(c.keyword.text);

@@ -18,9 +18,15 @@ namespace {
 bool is_space(char c) {
   return c == ' ' || c == '\t' || c == '\f' || c == '\v' || c == '\r' || c == '\n';
 }
-bool is_name_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
-bool is_name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
-bool has_wildcard(std::string_view s) { return s.find_first_of("*?[") != std::string_view::npos; }
+bool is_name_start(char c) {
+  return std::isalpha(static_cast<unsigned char>(c)) || c == '_';
+}
+bool is_name_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+}
+bool has_wildcard(std::string_view s) {
+  return s.find_first_of("*?[") != std::string_view::npos;
+}
 
 // Where a '#' or '!' comment starts outside double quotes (keepalived treats the
 // single quote as an ordinary character). Returns the line length if none.
@@ -163,7 +169,9 @@ SourceLoc Reader::loc(std::uint32_t file, std::uint32_t line, std::uint32_t col)
   return SourceLoc{file < files_.size() ? files_[file] : std::string(), line, col};
 }
 
-SourceLoc Reader::loc(const Token& t) const { return loc(t.file, t.line, t.col); }
+SourceLoc Reader::loc(const Token& t) const {
+  return loc(t.file, t.line, t.col);
+}
 
 void Reader::open_file(const std::string& path) {
   std::string err;
@@ -410,8 +418,8 @@ void Reader::process(std::string text, Cols cols, Where w, bool physical, unsign
   if (physical) {
     const auto sp = text.find_first_of(" \t");
     const std::string first = text.substr(0, sp);
-    if (first == "include" || first == "includer" || first == "includem" ||
-        first == "includew" || first == "includeb" || first == "includea") {
+    if (first == "include" || first == "includer" || first == "includem" || first == "includew" ||
+        first == "includeb" || first == "includea") {
       // The file name is the rest of the line, quotes and spaces included, as
       // keepalived reads it.
       std::size_t a = sp == std::string::npos ? text.size() : sp;
@@ -462,6 +470,15 @@ void Reader::process(std::string text, Cols cols, Where w, bool physical, unsign
   const bool changed = expand(text, out, &out_cols, &cols, active, w, 0);
   if (changed) {
     if (out.find('\n') != std::string::npos) {
+      const auto nested = std::count_if(stack_.begin(), stack_.end(), [](const auto& fr) {
+        return fr->kind == Frame::Kind::Lines;
+      });
+      if (nested >= 64) {
+        diags_.error(loc(w.file, w.line, cols.empty() ? 1 : cols.front()),
+                     "multi-line parameters nest more than 64 deep (a parameter that uses "
+                     "itself?); not expanded");
+        return;
+      }
       auto f = std::make_unique<Frame>();
       f->kind = Frame::Kind::Lines;
       f->where = w;
@@ -541,8 +558,8 @@ void Reader::process(std::string text, Cols cols, Where w, bool physical, unsign
   ready_.push_back(std::move(line));
 }
 
-void Reader::handle_include(const std::string& keyword, const std::string& arg,
-                            std::uint32_t col, Where w) {
+void Reader::handle_include(const std::string& keyword, const std::string& arg, std::uint32_t col,
+                            Where w) {
   const SourceLoc at = loc(w.file, w.line, col);
   if (arg.empty()) {
     diags_.error(at, fmt::format("'{}' needs a file name", keyword));
@@ -614,8 +631,7 @@ void Reader::handle_include(const std::string& keyword, const std::string& arg,
   stack_.push_back(std::move(f));
 }
 
-bool Reader::handle_definition(const std::string& text, const Cols& cols, Where w,
-                               bool physical) {
+bool Reader::handle_definition(const std::string& text, const Cols& cols, Where w, bool physical) {
   // $NAME=value: no space before '='
   if (text.size() < 3 || !is_name_start(text[1])) {
     return false;
@@ -781,8 +797,8 @@ bool Reader::handle_generator(const std::string& text, const Cols& cols, Where w
     for (std::size_t i = 1; i < args.size(); ++i) {
       auto vals = strip_braces(args[i]);
       if (vals.size() != f->vars.size()) {
-        diags_.error(at, fmt::format("~LST: value set '{}' has {} values for {} variables",
-                                     args[i], vals.size(), f->vars.size()));
+        diags_.error(at, fmt::format("~LST: value set '{}' has {} values for {} variables", args[i],
+                                     vals.size(), f->vars.size()));
         return true;
       }
       f->sets.push_back(std::move(vals));
@@ -919,15 +935,20 @@ bool Reader::expand(std::string_view in, std::string& out, Cols* out_cols, const
     }
     if (param != nullptr && std::find(active.begin(), active.end(), name) != active.end()) {
       diags_.error(loc(w.file, w.line, at),
-                   fmt::format("parameter ${} refers to itself (through {}); left unexpanded",
-                               name, fmt::join(active, " -> ")));
+                   fmt::format("parameter ${} refers to itself (through {}); left unexpanded", name,
+                               fmt::join(active, " -> ")));
       expand_failed_ = true;
       literal(i, after);
       return changed;
     }
     changed = true;
     const std::size_t before = out.size();
-    if (param != nullptr) {
+    if (param != nullptr && param->multiline) {
+      // A multi-line value is inserted as written: each of its lines is then
+      // read like a line of the file, so definitions inside it take effect
+      // before the following lines are substituted (keepalived's order).
+      out += param->value;
+    } else if (param != nullptr) {
       if (depth >= 64) {
         diags_.error(loc(w.file, w.line, at),
                      fmt::format("parameter ${} nests more than 64 deep; left unexpanded", name));
@@ -947,8 +968,8 @@ bool Reader::expand(std::string_view in, std::string& out, Cols* out_cols, const
     if (out.size() > opts_.max_line_bytes) {
       if (!expand_failed_) {
         diags_.error(loc(w.file, w.line, at),
-                     fmt::format("expanding ${} makes the line longer than {} bytes; stopped",
-                                 name, opts_.max_line_bytes));
+                     fmt::format("expanding ${} makes the line longer than {} bytes; stopped", name,
+                                 opts_.max_line_bytes));
       }
       expand_failed_ = true;
       out.resize(opts_.max_line_bytes);
@@ -1064,8 +1085,8 @@ void Reader::tokenize(const std::string& text, const Cols& cols, Where w, Line& 
         }
         case 'c':
           if (i < n) {
-            t.text.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(text[i])) ^
-                                               0x40));
+            t.text.push_back(
+                static_cast<char>(std::toupper(static_cast<unsigned char>(text[i])) ^ 0x40));
             ++i;
           } else {
             t.text.push_back('c');
@@ -1088,8 +1109,7 @@ void Reader::tokenize(const std::string& text, const Cols& cols, Where w, Line& 
       }
     }
     if (quote != 0) {
-      diags_.error(loc(w.file, w.line, col_at(quote_start)),
-                   "unterminated quoted string");
+      diags_.error(loc(w.file, w.line, col_at(quote_start)), "unterminated quoted string");
     }
     out.push_back(std::move(t));
   }

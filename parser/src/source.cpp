@@ -5,6 +5,7 @@
 #include <glob.h>
 #include <limits.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -13,7 +14,6 @@
 #include <fstream>
 #include <memory>
 #include <sstream>
-#include <sys/stat.h>
 
 namespace vigil::config {
 

@@ -18,7 +18,8 @@
 # first line that is not a comment):
 #   # expect: N          the exit code both daemons must give (0 ok, 4 fatal, 5 errors, 6 security)
 #   # keepalived: M      keepalived gives M instead (a deliberate difference: keepalived is
-#                        wrong); M is a number or "hang" (it did not finish within the timeout)
+#                        wrong); M is a number, "hang" (it did not finish within the
+#                        timeout) or "crash" (it was killed by a signal)
 #   # args: ...          extra arguments for both daemons, e.g. "-i main"
 #   # config: PATH       pass PATH (relative to the case's directory) as -f instead of the
 #                        case itself, e.g. to name a main file that does not exist
@@ -101,6 +102,8 @@ run_in_ns() {
   local rc=$?
   if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
     echo hang
+  elif [ $rc -ge 128 ]; then
+    echo crash # killed by a signal (SIGSEGV, SIGABRT, ...)
   else
     echo $rc
   fi
@@ -159,7 +162,7 @@ check() {
 }
 
 valid_code() {
-  case "$1" in 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | hang) return 0 ;; *) return 1 ;; esac
+  case "$1" in 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | hang | crash) return 0 ;; *) return 1 ;; esac
 }
 
 cases=()
@@ -190,7 +193,7 @@ for c in "${cases[@]}"; do
   [ -n "$kexpect" ] || kexpect=$expect
   if ! valid_code "$expect" || ! valid_code "$kexpect" || [ "$expect" = hang ]; then
     failed=$((failed + 1))
-    echo "FAIL $name: the header needs '# expect: N' (0-7) and optionally '# keepalived: N|hang'"
+    echo "FAIL $name: the header needs '# expect: N' (0-7) and optionally '# keepalived: N|hang|crash'"
     continue
   fi
   # shellcheck disable=SC2086 # args are words, as on a command line

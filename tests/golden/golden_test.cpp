@@ -2,12 +2,12 @@
 // Parser golden files: tests/golden/parser/<case>.conf is loaded (config id
 // "golden", paths relative to the source tree) and its normalized JSON dump and
 // diagnostics are compared with <case>.json and <case>.diag.
-#include <catch2/catch.hpp>
+#include "golden.hpp"
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <filesystem>
 
-#include "golden.hpp"
 #include "vigil/config/dump.hpp"
 #include "vigil/config/load.hpp"
 
@@ -52,8 +52,10 @@ TEST_CASE("Every golden parser case matches its dump and diagnostics", "[golden]
         diags += config::format(d) + "\n";
       }
       const std::string json = config::dump_json(r.model);
-      CHECK(json == test::golden(test::source_dir() / ("tests/golden/parser/" + name + ".json"), json));
-      CHECK(diags == test::golden(test::source_dir() / ("tests/golden/parser/" + name + ".diag"), diags));
+      CHECK(json ==
+            test::golden(test::source_dir() / ("tests/golden/parser/" + name + ".json"), json));
+      CHECK(diags ==
+            test::golden(test::source_dir() / ("tests/golden/parser/" + name + ".diag"), diags));
     }
   }
 }

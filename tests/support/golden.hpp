@@ -32,6 +32,8 @@ inline std::string golden(const std::filesystem::path& p, const std::string& act
   return read_file(p);
 }
 
-inline std::filesystem::path source_dir() { return VIGIL_SOURCE_DIR; }
+inline std::filesystem::path source_dir() {
+  return VIGIL_SOURCE_DIR;
+}
 
 }  // namespace vigil::test

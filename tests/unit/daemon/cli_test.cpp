@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // vigild's command line: keepalived(8) options, `-t` exit codes, dumps.
-#include <catch2/catch.hpp>
+#include "vigil/daemon/cli.hpp"
 
+#include <catch2/catch.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-
-#include "vigil/daemon/cli.hpp"
 
 using namespace vigil::daemon;
 
@@ -47,8 +46,8 @@ const char* kValid =
 
 TEST_CASE("Short and long options parse as keepalived's", "[daemon][cli]") {
   std::ostringstream err;
-  std::vector<std::string> args{"vigild", "-nlD", "-P", "--use-file=/x.conf", "-i", "main",
-                                "--dump-conf=json", "-I"};
+  std::vector<std::string> args{
+      "vigild", "-nlD", "-P", "--use-file=/x.conf", "-i", "main", "--dump-conf=json", "-I"};
   std::vector<char*> argv;
   for (auto& a : args) {
     argv.push_back(a.data());
@@ -87,8 +86,8 @@ TEST_CASE("-t on a missing file exits 4 with a located message", "[daemon][cli]"
 TEST_CASE("-t=FILE writes diagnostics to the file", "[daemon][cli]") {
   const auto log = std::filesystem::temp_directory_path() / "vigil-cli-test" / "t.log";
   std::filesystem::remove(log);
-  auto r = run({"--config-test=" + log.string(), "-f",
-                write_temp("unknown2.conf", "bogus_keyword 1\n")});
+  auto r = run(
+      {"--config-test=" + log.string(), "-f", write_temp("unknown2.conf", "bogus_keyword 1\n")});
   CHECK(r.rc == kExitConfigTest);
   CHECK(r.err.empty());
   std::ifstream in(log);
@@ -120,4 +119,17 @@ TEST_CASE("A bad option is a usage error", "[daemon][cli]") {
   CHECK_THAT(r.err, Catch::Contains("--no-such-option"));
   CHECK(run({"-h"}).out.find("--config-test") != std::string::npos);
   CHECK(run({"-v"}).out.find("vigild") == 0);
+}
+
+TEST_CASE("Interfaces must exist unless --no-interface-check is given", "[daemon][cli]") {
+  const auto f =
+      write_temp("iface.conf",
+                 "vrrp_instance VI_1 {\n interface vigil-no-such0\n virtual_router_id 7\n"
+                 " virtual_ipaddress {\n  198.18.0.1\n }\n}\n");
+  auto checked = run({"-t", "-f", f});
+  CHECK(checked.rc == kExitConfigTest);
+  CHECK_THAT(checked.err, Catch::Contains("vigil-no-such0"));
+  auto unchecked = run({"-t", "--no-interface-check", "-f", f});
+  CHECK(unchecked.rc == 0);
+  CHECK(unchecked.err.empty());
 }

@@ -125,7 +125,8 @@ TEST_CASE("Legacy global_defs names map as keepalived 2.2.7 maps them", "[parser
 TEST_CASE("lvs_sync_daemon takes its full syntax", "[parser][global]") {
   auto r = load_string(
       "global_defs {\n lvs_sync_daemon eth0 inst VI_1 id 5 maxlen 1400 port 8848 ttl 2 group "
-      "ff02::81\n}\nvrrp_instance VI_1 {\n interface eth0\n virtual_router_id 5\n}\n",
+      "ff02::81\n}\nvrrp_instance VI_1 {\n interface eth0\n virtual_router_id 5\n"
+      " virtual_ipaddress {\n  198.18.0.1\n }\n}\n",
       "t.conf", {});
   CHECK(r.diags.all().empty());
   const auto& d = r.model.global.global_defs.lvs_sync_daemon;

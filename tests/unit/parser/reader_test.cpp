@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The file grammar below keywords: one test per feature of keepalived.conf(5)'s
 // lexing, include, conditional, parameter and generated-line rules.
+#include "vigil/config/reader.hpp"
+
 #include <catch2/catch.hpp>
 
 #include "vigil/config/dump.hpp"
 #include "vigil/config/load.hpp"
-#include "vigil/config/reader.hpp"
 
 using namespace vigil::config;
 
@@ -51,7 +52,8 @@ using Lines = std::vector<std::vector<std::string>>;
 
 }  // namespace
 
-TEST_CASE("Comments start with # or ! anywhere on a line, but not inside quotes", "[parser][lexer]") {
+TEST_CASE("Comments start with # or ! anywhere on a line, but not inside quotes",
+          "[parser][lexer]") {
   // keepalived treats ' as an ordinary character, so it does not protect a comment
   auto r = read("# whole line\n! also\nrouter_id a # trailing\nx b!c\ny \"q#r!s\" 't#u'\n");
   CHECK(r.lines == Lines{{"router_id", "a"}, {"x", "b"}, {"y", "q#r!s", "'t"}});
@@ -68,7 +70,8 @@ TEST_CASE("Braces are tokens of their own wherever they are written", "[parser][
                          {"}"}});
 }
 
-TEST_CASE("Double quotes join words and keep their whitespace; single quotes are literal", "[parser][lexer]") {
+TEST_CASE("Double quotes join words and keep their whitespace; single quotes are literal",
+          "[parser][lexer]") {
   // keepalived.conf(5): 'abcd" efg h jkl "mnop' is the single string 'abcd efg h jkl mnop'
   auto r = read("a abcd\" efg h jkl \"mnop\nb abcd \"efg h jkl\" mnop\nc 'it''s' \"{x}\"\n");
   CHECK(r.lines == Lines{{"a", "abcd efg h jkl mnop"},
@@ -79,7 +82,8 @@ TEST_CASE("Double quotes join words and keep their whitespace; single quotes are
 }
 
 TEST_CASE("Quoted strings understand keepalived's escapes", "[parser][lexer]") {
-  auto r = read(R"(e "\a\b\E\f\n\r\t\v" "\101\x42\cc" "\"q\" \\ \z" "\1x\x4")" "\n");
+  auto r = read(R"(e "\a\b\E\f\n\r\t\v" "\101\x42\cc" "\"q\" \\ \z" "\1x\x4")"
+                "\n");
   REQUIRE(r.lines.size() == 1);
   CHECK(r.lines[0][1] == "\a\b\x1b\f\n\r\t\v");
   CHECK(r.lines[0][2] == std::string("AB\x03"));
@@ -117,19 +121,16 @@ TEST_CASE("include reads files relative to the including file", "[parser][includ
   fs.add("/etc/k/more/c.conf", "c 3\n");
   fs.add("/etc/k/more/d.conf", "d 4 ${_PWD}\n");
   auto r = read_tree(fs, "/etc/k/main.conf");
-  CHECK(r.lines == Lines{{"a", "1"},
-                         {"b", "2"},
-                         {"c", "3"},
-                         {"d", "4", "/etc/k/more"},
-                         {"e", "5"},
-                         {"z", "26"}});
+  CHECK(
+      r.lines ==
+      Lines{
+          {"a", "1"}, {"b", "2"}, {"c", "3"}, {"d", "4", "/etc/k/more"}, {"e", "5"}, {"z", "26"}});
   CHECK(r.diags.all().empty());
   REQUIRE(r.tokens.size() == 6);
   CHECK(r.tokens[3][0].line == 1);
 }
 
-TEST_CASE("Missing includes are notes unless an include check asks for them",
-          "[parser][include]") {
+TEST_CASE("Missing includes are notes unless an include check asks for them", "[parser][include]") {
   // keepalived 2.2.7 accepts a missing plain include and a missing includer file
   // ("Config files missing"); includea's checks make the config unrunnable.
   MemoryFileSource fs;
@@ -154,8 +155,7 @@ TEST_CASE("The include file name is the rest of the line", "[parser][include]") 
   CHECK(read_tree(fs, "/k/main.conf").lines == Lines{{"x", "1"}});
 }
 
-TEST_CASE("A file that matches but cannot be read fails the readable check",
-          "[parser][include]") {
+TEST_CASE("A file that matches but cannot be read fails the readable check", "[parser][include]") {
   MemoryFileSource fs;
   fs.add("/k/main.conf", "global_defs {\n include_check readable\n}\ninclude [x].conf\n");
   struct Unreadable : FileSource {
@@ -189,7 +189,8 @@ TEST_CASE("include_check brace_match reports a brace alternative that matches no
   fs.add("/k/main.conf", "global_defs {\n include_check brace_match\n}\ninclude {a,b}*.conf\n");
   fs.add("/k/a1.conf", "x 1\n");
   auto r = read_tree(fs, "/k/main.conf");
-  CHECK(r.lines == Lines{{"global_defs", "{"}, {"include_check", "brace_match"}, {"}"}, {"x", "1"}});
+  CHECK(r.lines ==
+        Lines{{"global_defs", "{"}, {"include_check", "brace_match"}, {"}"}, {"x", "1"}});
   CHECK(r.diag_text() ==
         "/k/main.conf:4:9: note: include pattern '/k/b*.conf' matches no file\n"
         "/k/main.conf:4:9: fatal error: brace alternative '/k/b*.conf' matches no file "
@@ -221,26 +222,28 @@ TEST_CASE("A missing main file is fatal", "[parser][include]") {
 }
 
 TEST_CASE("@ID lines apply only to that config id, @^ID to every other", "[parser][conditional]") {
-  const std::string text = "@main router_id main_router\n@backup router_id backup_router\n"
-                           "@^main peer 1\n@^backup peer 2\nplain 3\n";
+  const std::string text =
+      "@main router_id main_router\n@backup router_id backup_router\n"
+      "@^main peer 1\n@^backup peer 2\nplain 3\n";
   ReaderOptions o;
   o.config_id = "main";
-  CHECK(read(text, o).lines ==
-        Lines{{"router_id", "main_router"}, {"peer", "2"}, {"plain", "3"}});
+  CHECK(read(text, o).lines == Lines{{"router_id", "main_router"}, {"peer", "2"}, {"plain", "3"}});
   o.config_id = "other";
   CHECK(read(text, o).lines == Lines{{"peer", "1"}, {"peer", "2"}, {"plain", "3"}});
 }
 
 TEST_CASE("Parameters substitute as $NAME before whitespace or as ${NAME}", "[parser][params]") {
   auto r = read("$P=240\n$E=\npriority $P\nx ${P}0 $P. $PX \"${UNDEF}\" $E| [$E ]\n");
-  CHECK(r.lines == Lines{{"priority", "240"}, {"x", "2400", "$P.", "$PX", "${UNDEF}", "$E|", "[", "]"}});
+  CHECK(r.lines ==
+        Lines{{"priority", "240"}, {"x", "2400", "$P.", "$PX", "${UNDEF}", "$E|", "[", "]"}});
   CHECK(r.diags.all().empty());
 }
 
 TEST_CASE("Parameter replacement is recursive and done at use time", "[parser][params]") {
   // keepalived.conf(5)'s own example
-  auto r = read("$ADDRESS_BASE=10.2.${ADDRESS_BASE_SUB}\n$ADDRESS_BASE_SUB=0\n"
-                "${ADDRESS_BASE}.100/32\n$ADDRESS_BASE_SUB=10\n${ADDRESS_BASE}.100/32\n");
+  auto r = read(
+      "$ADDRESS_BASE=10.2.${ADDRESS_BASE_SUB}\n$ADDRESS_BASE_SUB=0\n"
+      "${ADDRESS_BASE}.100/32\n$ADDRESS_BASE_SUB=10\n${ADDRESS_BASE}.100/32\n");
   CHECK(r.lines == Lines{{"10.2.0.100/32"}, {"10.2.10.100/32"}});
 }
 
@@ -309,8 +312,9 @@ TEST_CASE("Exponential parameter expansion is bounded", "[parser][params]") {
 
 TEST_CASE("An unterminated multi-line definition is reported", "[parser][params]") {
   auto r = read("$M= \\\nline one \\\n");
-  CHECK(r.diag_text() == "/etc/k/main.conf:1:1: note: multi-line definition of $M ends with "
-                         "'\\' on the last line of the file\n");
+  CHECK(r.diag_text() ==
+        "/etc/k/main.conf:1:1: note: multi-line definition of $M ends with "
+        "'\\' on the last line of the file\n");
   CHECK_FALSE(r.diags.has_errors());
 }
 
@@ -329,9 +333,10 @@ TEST_CASE("Predefined parameters", "[parser][params]") {
     }
     return std::nullopt;
   };
-  auto r = read("a ${_PWD} ${_INSTANCE} ${_HASH}${_BANG} ${_ENV HOME} [${_ENV NOPE}]\n"
-                "r ${_RANDOM} ${_RANDOM 5 7}\n",
-                o);
+  auto r = read(
+      "a ${_PWD} ${_INSTANCE} ${_HASH}${_BANG} ${_ENV HOME} [${_ENV NOPE}]\n"
+      "r ${_RANDOM} ${_RANDOM 5 7}\n",
+      o);
   REQUIRE(r.lines.size() == 2);
   CHECK(r.lines[0] == std::vector<std::string>{"a", "/etc/k", "lb1", "#!", "/root", "[]"});
   const long any = std::stol(r.lines[1][1]);
@@ -364,14 +369,15 @@ TEST_CASE("~SEQx formats in hexadecimal and nests", "[parser][generate]") {
 TEST_CASE("~LST takes values or value sets and combines with ~SEQ", "[parser][generate]") {
   CHECK(read("~LST(IP, 1, 2) ~LST(IP1, 5, 6) 192.169.${IP}.${IP1}\n").lines ==
         Lines{{"192.169.1.5"}, {"192.169.1.6"}, {"192.169.2.5"}, {"192.169.2.6"}});
-  CHECK(read("~LST({IP, IP1}, {10,1},{20,4}) ~SEQ(IP2,168,2,170) 192.${IP2}.${IP}.${IP1}\n")
-            .lines == Lines{{"192.168.10.1"}, {"192.170.10.1"}, {"192.168.20.4"},
-                            {"192.170.20.4"}});
+  CHECK(
+      read("~LST({IP, IP1}, {10,1},{20,4}) ~SEQ(IP2,168,2,170) 192.${IP2}.${IP}.${IP1}\n").lines ==
+      Lines{{"192.168.10.1"}, {"192.170.10.1"}, {"192.168.20.4"}, {"192.170.20.4"}});
 }
 
 TEST_CASE("~SEQ over a multi-line parameter builds whole blocks", "[parser][generate]") {
-  auto r = read("$VI= \\\nvrrp_instance v${ID} { \\\n virtual_router_id ${ID} \\\n}\n"
-                "~SEQ(ID, 1, 2) $VI\n");
+  auto r = read(
+      "$VI= \\\nvrrp_instance v${ID} { \\\n virtual_router_id ${ID} \\\n}\n"
+      "~SEQ(ID, 1, 2) $VI\n");
   CHECK(r.lines == Lines{{"vrrp_instance", "v1", "{"},
                          {"virtual_router_id", "1"},
                          {"}"},
@@ -381,7 +387,8 @@ TEST_CASE("~SEQ over a multi-line parameter builds whole blocks", "[parser][gene
 }
 
 TEST_CASE("Bad ~SEQ and ~LST specifications are located errors", "[parser][generate]") {
-  auto r = read("~SEQ(S, 1, 0, 5) x\n~SEQ(1S, 3) x\n~SEQ(S, a) x\n~LST({A,B}, {1}) x\n~SEQ(S, 3 x\n");
+  auto r =
+      read("~SEQ(S, 1, 0, 5) x\n~SEQ(1S, 3) x\n~SEQ(S, a) x\n~LST({A,B}, {1}) x\n~SEQ(S, 3 x\n");
   CHECK(r.lines.empty());
   CHECK(r.diag_text() ==
         "/etc/k/main.conf:1:1: error: ~SEQ: a step of 0 would never end\n"
@@ -428,4 +435,16 @@ TEST_CASE("Unbalanced braces are located errors", "[parser][tree]") {
   CHECK_THAT(text,
              Catch::Contains("t.conf:5:1: error: block 'vrrp_instance' opened here is missing its "
                              "closing '}'"));
+}
+
+TEST_CASE("Definitions inside a multi-line parameter apply to its later lines",
+          "[parser][params]") {
+  auto r = read("$I= \\\nv ${N} \\\n$R=${N} \\\nr ${R}\n$N=1\n$I\n$N=2\n$I\n");
+  CHECK(r.lines == Lines{{"v", "1"}, {"r", "1"}, {"v", "2"}, {"r", "2"}});
+}
+
+TEST_CASE("A multi-line parameter that uses itself stops with an error", "[parser][params]") {
+  auto r = read("$M= \\\nx \\\n$M\n$M\n");
+  CHECK(r.lines.size() == 64);
+  CHECK_THAT(r.diag_text(), Catch::Contains("nest more than 64 deep"));
 }

@@ -16,9 +16,9 @@ enum ExitCode : int {
   kExitNoMemory = 1,
   kExitProgramError = 2,
   kExitFatal = 3,
-  kExitConfig = 4,             ///< -t: the configuration cannot run
-  kExitConfigTest = 5,         ///< -t: errors, but it would run
-  kExitConfigTestSecurity = 6, ///< -t: scripts configured without script security
+  kExitConfig = 4,              ///< -t: the configuration cannot run
+  kExitConfigTest = 5,          ///< -t: errors, but it would run
+  kExitConfigTestSecurity = 6,  ///< -t: scripts configured without script security
   kExitNoConfig = 7,
 };
 
@@ -36,8 +36,9 @@ struct CliOptions {
   bool check_only = false;  ///< -C
   bool no_bfd = false;      ///< -B
   bool all = false;
-  bool strict = false;      ///< vigil: unknown keywords are errors
-  bool all_config = false;  ///< -e
+  bool strict = false;              ///< vigil: unknown keywords are errors
+  bool no_interface_check = false;  ///< vigil: don't require interfaces to exist here
+  bool all_config = false;          ///< -e
   std::optional<std::string> config_id;
   std::string pid_file = "/run/keepalived.pid";
   std::string vrrp_pid_file = "/run/keepalived_vrrp.pid";

@@ -42,12 +42,18 @@ const char* severity_name(Severity s);
 class Diagnostics {
  public:
   void add(SourceLoc loc, Severity severity, std::string message);
-  void note(const SourceLoc& loc, std::string message) { add(loc, Severity::Note, std::move(message)); }
+  void note(const SourceLoc& loc, std::string message) {
+    add(loc, Severity::Note, std::move(message));
+  }
   void warning(const SourceLoc& loc, std::string message) {
     add(loc, Severity::Warning, std::move(message));
   }
-  void error(const SourceLoc& loc, std::string message) { add(loc, Severity::Error, std::move(message)); }
-  void fatal(const SourceLoc& loc, std::string message) { add(loc, Severity::Fatal, std::move(message)); }
+  void error(const SourceLoc& loc, std::string message) {
+    add(loc, Severity::Error, std::move(message));
+  }
+  void fatal(const SourceLoc& loc, std::string message) {
+    add(loc, Severity::Fatal, std::move(message));
+  }
 
   [[nodiscard]] const std::vector<Diagnostic>& all() const { return items_; }
   [[nodiscard]] bool has_errors() const { return errors_ + fatals_ > 0; }

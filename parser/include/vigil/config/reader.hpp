@@ -125,8 +125,8 @@ class Reader {
   Where def_where_;
 
   std::uint32_t expand_col_ = 1;  // column reported for nested expansions
-  bool expand_failed_ = false;     // the current line's expansion hit an error
-  int depth_ = 0;                  // brace depth of the lines read so far
+  bool expand_failed_ = false;    // the current line's expansion hit an error
+  int depth_ = 0;                 // brace depth of the lines read so far
   std::mt19937 rng_;
   std::uint64_t generated_ = 0;
   bool budget_reported_ = false;
