@@ -2,10 +2,14 @@
 #include "vigil/daemon/cli.hpp"
 
 #include <getopt.h>
+#include <grp.h>
 #include <net/if.h>
+#include <pwd.h>
 #include <signal.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
+#include <array>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -73,6 +77,46 @@ const option kLongOpts[] = {
     {"help", no_argument, nullptr, 'h'},
     {nullptr, 0, nullptr, 0},
 };
+
+bool host_user_exists(const std::string& name) {
+  std::array<char, 16384> buf{};
+  passwd pw{};
+  passwd* found = nullptr;
+  return ::getpwnam_r(name.c_str(), &pw, buf.data(), buf.size(), &found) == 0 && found != nullptr;
+}
+
+bool host_group_exists(const std::string& name) {
+  std::array<char, 16384> buf{};
+  group gr{};
+  group* found = nullptr;
+  return ::getgrnam_r(name.c_str(), &gr, buf.data(), buf.size(), &found) == 0 && found != nullptr;
+}
+
+// An absolute or relative path is checked as it is; a bare name is looked up on
+// PATH, as execvp() would.
+bool host_program_exists(const std::string& program) {
+  if (program.empty()) {
+    return false;
+  }
+  if (program.find('/') != std::string::npos) {
+    return ::access(program.c_str(), F_OK) == 0;
+  }
+  const char* path = std::getenv("PATH");
+  std::string dirs = path != nullptr ? path : "/usr/local/bin:/usr/bin:/bin";
+  std::size_t start = 0;
+  while (start <= dirs.size()) {
+    auto end = dirs.find(':', start);
+    if (end == std::string::npos) {
+      end = dirs.size();
+    }
+    const std::string dir = end > start ? dirs.substr(start, end - start) : ".";
+    if (::access((dir + "/" + program).c_str(), F_OK) == 0) {
+      return true;
+    }
+    start = end + 1;
+  }
+  return false;
+}
 
 }  // namespace
 
@@ -311,6 +355,10 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
       return ::if_nametoindex(name.c_str()) != 0;
     };
   }
+
+  lo.user_exists = [](const std::string& name) { return host_user_exists(name); };
+  lo.group_exists = [](const std::string& name) { return host_group_exists(name); };
+  lo.script_exists = [](const std::string& program) { return host_program_exists(program); };
 
   config::DiskFileSource fs;
   const config::LoadResult r = config::load_file(opts->use_file, fs, lo);

@@ -64,6 +64,9 @@ int Diagnostics::config_test_status() const {
   if (fatals_ > 0) {
     return 4;
   }
+  if (security_) {
+    return 6;
+  }
   if (errors_ + warnings_ > 0) {
     return 5;
   }

@@ -28,6 +28,7 @@ void run(Reader& reader, LoadResult& result, const LoadOptions& opts) {
   detail::validate_vrrp(ctx, result.model);
   detail::validate_bfd(ctx, result.model);
   detail::validate_lvs(ctx, result.model);
+  detail::validate_scripts(ctx, result.model);
   result.files = reader.files_read();
 }
 

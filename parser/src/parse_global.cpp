@@ -3,8 +3,6 @@
 // linkbeat_interfaces, track_group, interface_up_down_delays and the static_*
 // address/route/rule blocks. Ranges and messages follow keepalived 2.2.7's
 // checks so `vigild -t` reaches the same verdict.
-#include <grp.h>
-#include <pwd.h>
 
 #include <algorithm>
 #include <array>
@@ -68,26 +66,22 @@ Keyword<T> kw_count(std::string_view name, M T::*field, std::int64_t lo) {
   return kw_int(name, field, lo, INT32_MAX);
 }
 
-/// A user (and optional group) that must exist on this host, as keepalived checks.
+/// A user (and optional group) that must exist on this host, as keepalived
+/// checks; the lookups come from LoadOptions (unset: not checked).
 bool check_user_group(Ctx& ctx, const Node& n, std::size_t i) {
   if (i >= n.args.size()) {
     return true;
   }
   bool ok = true;
   const std::string& user = n.args[i].text;
-  std::array<char, 4096> buf{};
-  passwd pw{};
-  passwd* pwp = nullptr;
-  if (getpwnam_r(user.c_str(), &pw, buf.data(), buf.size(), &pwp) != 0 || pwp == nullptr) {
+  if (ctx.opts().user_exists && !ctx.opts().user_exists(user)) {
     ctx.error(n.args[i], fmt::format("user '{}' for '{}' does not exist", text::printable(user),
                                      n.keyword.text));
     ok = false;
   }
   if (i + 1 < n.args.size()) {
     const std::string& group = n.args[i + 1].text;
-    struct group gr {};
-    struct group* grp = nullptr;
-    if (getgrnam_r(group.c_str(), &gr, buf.data(), buf.size(), &grp) != 0 || grp == nullptr) {
+    if (ctx.opts().group_exists && !ctx.opts().group_exists(group)) {
       ctx.error(n.args[i + 1], fmt::format("group '{}' for '{}' does not exist",
                                            text::printable(group), n.keyword.text));
       ok = false;

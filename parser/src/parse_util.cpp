@@ -317,6 +317,7 @@ std::optional<Script> get_script(Ctx& ctx, const Node& n) {
     return std::nullopt;
   }
   Script s;
+  s.loc = ctx.loc(n);
   s.cmd = n.args[0].text;
   if (s.cmd.empty()) {
     ctx.error(n.args[0], fmt::format("'{}' has an empty script", n.keyword.text));

@@ -347,5 +347,7 @@ void validate_global(Ctx& ctx, Model& m);
 void validate_vrrp(Ctx& ctx, Model& m);
 void validate_lvs(Ctx& ctx, Model& m);
 void validate_bfd(Ctx& ctx, Model& m);
+/// Script security across every family (keepalived's `-t` exit status 6).
+void validate_scripts(Ctx& ctx, Model& m);
 
 }  // namespace vigil::config::detail

@@ -39,7 +39,7 @@ std::string write_temp(const std::string& name, const std::string& text) {
 }
 
 const char* kValid =
-    "global_defs {\n  router_id lb1\n}\n"
+    "global_defs {\n  router_id lb1\n  enable_script_security\n  script_user root\n}\n"
     "vrrp_script chk {\n  script \"/bin/true\"\n}\n";
 
 }  // namespace
@@ -132,4 +132,16 @@ TEST_CASE("Interfaces must exist unless --no-interface-check is given", "[daemon
   auto unchecked = run({"-t", "--no-interface-check", "-f", f});
   CHECK(unchecked.rc == 0);
   CHECK(unchecked.err.empty());
+}
+
+TEST_CASE("-t exits 6 when scripts would run without script security", "[daemon][cli]") {
+  auto r = run(
+      {"-t", "-f", write_temp("insecure.conf", "global_defs {\n  startup_script /bin/true\n}\n")});
+  CHECK(r.rc == kExitConfigTestSecurity);
+  CHECK_THAT(r.err, Catch::Contains("insecure.conf:2:3: warning: SECURITY VIOLATION"));
+  // A script whose program does not exist never runs, so it is no violation.
+  auto gone =
+      run({"-t", "-f",
+           write_temp("gone.conf", "global_defs {\n  startup_script /nonexistent/x.sh\n}\n")});
+  CHECK(gone.rc == 0);
 }

@@ -54,18 +54,26 @@ class Diagnostics {
   void fatal(const SourceLoc& loc, std::string message) {
     add(loc, Severity::Fatal, std::move(message));
   }
+  /// A script-security problem: a warning that makes `-t` exit 6.
+  void security(const SourceLoc& loc, std::string message) {
+    security_ = true;
+    add(loc, Severity::Warning, std::move(message));
+  }
 
   [[nodiscard]] const std::vector<Diagnostic>& all() const { return items_; }
   [[nodiscard]] bool has_errors() const { return errors_ + fatals_ > 0; }
   [[nodiscard]] bool has_fatal() const { return fatals_ > 0; }
   [[nodiscard]] std::size_t count(Severity s) const;
-  /// keepalived's `-t` exit status for what was found: 0, 4 (fatal) or 5.
+  [[nodiscard]] bool has_security_issue() const { return security_; }
+  /// keepalived's `-t` exit status for what was found: 0, 4 (fatal), 6 (script
+  /// security; it overrides other errors, as in keepalived) or 5.
   [[nodiscard]] int config_test_status() const;
 
  private:
   std::vector<Diagnostic> items_;
   std::unordered_set<std::string> seen_;  // formatted, to drop exact repeats
   std::size_t notes_ = 0, warnings_ = 0, errors_ = 0, fatals_ = 0;
+  bool security_ = false;
 };
 
 }  // namespace vigil::config

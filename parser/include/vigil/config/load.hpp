@@ -24,6 +24,13 @@ struct LoadOptions {
   /// Whether a network interface exists on this host. When unset, interface
   /// names are not checked (keepalived checks them, so `vigild -t` sets it).
   std::function<bool(const std::string&)> interface_exists;
+  /// Host lookups for the other things keepalived checks on the machine: users
+  /// and groups (script_user, startup_script, ...) and whether a script's
+  /// program exists (an absolute path, or a name found on PATH). Unset means
+  /// "not checked"; `vigild -t` sets them all.
+  std::function<bool(const std::string&)> user_exists;
+  std::function<bool(const std::string&)> group_exists;
+  std::function<bool(const std::string&)> script_exists;
 };
 
 struct LoadResult {

@@ -17,6 +17,7 @@ struct Script {
   std::string cmd;
   std::string user;
   std::string group;
+  SourceLoc loc;  ///< where it was configured (not part of the dump)
   bool operator==(const Script&) const = default;
 };
 
