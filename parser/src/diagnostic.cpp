@@ -20,7 +20,8 @@ const char* severity_name(Severity s) {
 }
 
 std::string format(const Diagnostic& d) {
-  return fmt::format("{}:{}:{}: {}: {}", d.loc.file.empty() ? "<command line>" : d.loc.file,
+  return fmt::format("{}:{}:{}: {}: {}",
+                     d.loc.file.empty() ? std::string("<command line>") : d.loc.file.str(),
                      d.loc.line, d.loc.col, severity_name(d.severity), d.message);
 }
 

@@ -21,9 +21,11 @@ const detail::Table<Model>& top_table() {
 }
 
 void run(Reader& reader, LoadResult& result, const LoadOptions& opts) {
-  detail::Node root = detail::build_tree(reader, result.diags);
   detail::Ctx ctx(reader, result.diags, opts);
-  detail::dispatch(ctx, root, result.model, top_table());
+  const auto& table = top_table();
+  detail::build_tree(reader, result.diags, [&](detail::Node& top) {
+    detail::dispatch_one(ctx, top, result.model, table);
+  });
   detail::validate_global(ctx, result.model);
   detail::validate_vrrp(ctx, result.model);
   detail::validate_bfd(ctx, result.model);

@@ -597,6 +597,11 @@ void parse_vs(Ctx& ctx, const Node& n, Model& m) {
     }
   }
   dispatch(ctx, n, vs, virtual_server_table());
+  // Large configurations hold 100,000s of these: drop the vectors' growth slack.
+  for (auto& rs : vs.real_server) {
+    rs.checkers.shrink_to_fit();
+  }
+  vs.real_server.shrink_to_fit();
   m.lvs.virtual_server.push_back(std::move(vs));
 }
 
@@ -830,6 +835,17 @@ void validate_lvs(Ctx& ctx, Model& m) {
       }
       if (!rs.inhibit_on_failure) {
         rs.inhibit_on_failure = vs.inhibit_on_failure;
+      }
+      // Only NAT can map ports: DR and TUN deliver to the virtual server's port.
+      if (rs.lvs_method && rs.lvs_method->method != LvsMethod::NAT && vs.port && rs.port &&
+          *rs.port != *vs.port) {
+        ctx.warning(rs.loc,
+                    fmt::format("real_server {} port {} does not match virtual_server "
+                                "{} port {}, which {} forwarding cannot change; using "
+                                "port {}",
+                                rs.ip.str(), *rs.port, name, *vs.port,
+                                rs.lvs_method->method == LvsMethod::DR ? "DR" : "TUN", *vs.port));
+        rs.port = vs.port;
       }
       if (!is_tunnel(rs.lvs_method)) {
         if (af == Family::None) {

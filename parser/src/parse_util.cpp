@@ -11,16 +11,32 @@ namespace vigil::config::detail {
 // ---------------------------------------------------------------------------
 // Tree
 
-Node build_tree(Reader& reader, Diagnostics& diags) {
+void build_tree(Reader& reader, Diagnostics& diags, const std::function<void(Node&)>& on_top) {
   Node root;
   root.has_block = true;
   std::vector<Node*> stack{&root};
   // For each open block, the token of its keyword (for "missing '}'" reports).
   std::vector<Token> openers{Token{}};
+  // Hands over every finished top-level node. The last one stays while it has
+  // no block yet: a '{' on the next line may still open one for it.
+  auto flush = [&](bool all) {
+    if (stack.size() != 1) {
+      return;
+    }
+    std::size_t keep = 0;
+    if (!all && !root.children.empty() && !root.children.back().has_block) {
+      keep = 1;
+    }
+    const std::size_t n = root.children.size() - keep;
+    for (std::size_t i = 0; i < n; ++i) {
+      on_top(root.children[i]);
+    }
+    root.children.erase(root.children.begin(),
+                        root.children.begin() + static_cast<std::ptrdiff_t>(n));
+  };
   Line line;
   while (reader.next(line)) {
     std::size_t i = 0;
-    bool line_has_node = false;  // a node was started on this line
     while (i < line.size()) {
       const Token& t = line[i];
       if (t.is("{")) {
@@ -35,7 +51,6 @@ Node build_tree(Reader& reader, Diagnostics& diags) {
         Node* opened = &cur.children.back();
         stack.push_back(opened);
         openers.push_back(opened->keyword);
-        line_has_node = false;
         ++i;
         continue;
       }
@@ -46,7 +61,6 @@ Node build_tree(Reader& reader, Diagnostics& diags) {
           stack.pop_back();
           openers.pop_back();
         }
-        line_has_node = false;
         ++i;
         continue;
       }
@@ -59,10 +73,9 @@ Node build_tree(Reader& reader, Diagnostics& diags) {
         ++i;
       }
       stack.back()->children.push_back(std::move(n));
-      line_has_node = true;
     }
-    (void)line_has_node;
     line.clear();
+    flush(false);
   }
   while (stack.size() > 1) {
     const Token& open = openers.back();
@@ -71,7 +84,7 @@ Node build_tree(Reader& reader, Diagnostics& diags) {
     stack.pop_back();
     openers.pop_back();
   }
-  return root;
+  flush(true);
 }
 
 // ---------------------------------------------------------------------------

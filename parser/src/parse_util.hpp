@@ -34,9 +34,11 @@ struct Node {
   bool has_block = false;
 };
 
-/// Reads every line from `reader` and nests them by braces. Unbalanced braces
-/// are reported; the tree is still returned.
-Node build_tree(Reader& reader, Diagnostics& diags);
+/// Reads every line from `reader`, nests them by braces and hands each
+/// top-level keyword (with its block) to `on_top` as soon as it is complete, so
+/// only one top-level block is held in memory at a time. Unbalanced braces are
+/// reported; an unclosed block is still handed over at the end.
+void build_tree(Reader& reader, Diagnostics& diags, const std::function<void(Node&)>& on_top);
 
 class Ctx {
  public:
@@ -106,19 +108,25 @@ void unknown_keyword(Ctx& ctx, const Node& n, std::string_view block,
 /// Reports a keyword given a block it does not take, or lacking one it needs.
 bool check_shape(Ctx& ctx, const Node& n, Shape shape);
 
+/// Runs one keyword line through `table` into `obj`.
+template <class T>
+void dispatch_one(Ctx& ctx, const Node& child, T& obj, const Table<T>& table) {
+  const Keyword<T>* kw = child.keyword.quoted ? nullptr : table.find(child.keyword.text);
+  if (kw == nullptr) {
+    unknown_keyword(ctx, child, table.block(), table.names());
+    return;
+  }
+  if (!check_shape(ctx, child, kw->shape)) {
+    return;
+  }
+  kw->fn(ctx, child, obj);
+}
+
 /// Runs every child of `parent` through `table` into `obj`.
 template <class T>
 void dispatch(Ctx& ctx, const Node& parent, T& obj, const Table<T>& table) {
   for (const Node& child : parent.children) {
-    const Keyword<T>* kw = child.keyword.quoted ? nullptr : table.find(child.keyword.text);
-    if (kw == nullptr) {
-      unknown_keyword(ctx, child, table.block(), table.names());
-      continue;
-    }
-    if (!check_shape(ctx, child, kw->shape)) {
-      continue;
-    }
-    kw->fn(ctx, child, obj);
+    dispatch_one(ctx, child, obj, table);
   }
 }
 

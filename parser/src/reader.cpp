@@ -161,12 +161,13 @@ std::uint32_t Reader::intern_file(const std::string& name) {
   auto [it, inserted] = file_ids_.try_emplace(name, static_cast<std::uint32_t>(files_.size()));
   if (inserted) {
     files_.push_back(name);
+    shared_names_.emplace_back(name);
   }
   return it->second;
 }
 
 SourceLoc Reader::loc(std::uint32_t file, std::uint32_t line, std::uint32_t col) const {
-  return SourceLoc{file < files_.size() ? files_[file] : std::string(), line, col};
+  return SourceLoc{file < shared_names_.size() ? shared_names_[file] : FileName(), line, col};
 }
 
 SourceLoc Reader::loc(const Token& t) const {
@@ -180,19 +181,19 @@ void Reader::open_file(const std::string& path) {
     diags_.fatal(SourceLoc{path, 0, 0}, fmt::format("cannot read configuration file: {}", err));
     return;
   }
-  push_file(path, *text, opts_.include_check);
+  push_file(path, std::move(*text), opts_.include_check);
 }
 
 void Reader::open_text(const std::string& name, std::string text) {
-  push_file(name, text, opts_.include_check);
+  push_file(name, std::move(text), opts_.include_check);
 }
 
-void Reader::push_file(const std::string& path, const std::string& text, unsigned include_check) {
+void Reader::push_file(const std::string& path, std::string text, unsigned include_check) {
   auto f = std::make_unique<Frame>();
   f->kind = Frame::Kind::File;
   f->path = path;
   f->canonical = fs_.canonical(path);
-  f->text = text;
+  f->text = std::move(text);
   f->include_check = include_check;
   f->where.file = intern_file(path);
   files_read_.push_back(path);
@@ -317,7 +318,7 @@ bool Reader::pull() {
         }
         return true;
       }
-      push_file(path, *text, check);
+      push_file(path, std::move(*text), check);
       return true;
     }
     case Frame::Kind::Lines: {

@@ -194,7 +194,7 @@ TEST_CASE("Duplicate virtual servers are rejected", "[parser][lvs]") {
 }
 
 TEST_CASE("Real server keywords and their ranges", "[parser][lvs][rs]") {
-  auto r = load_string(vs("  real_server 198.18.1.2 8080 {\n    weight 5\n    uthreshold 100\n"
+  auto r = load_string(vs("  real_server 198.18.1.2 80 {\n    weight 5\n    uthreshold 100\n"
                           "    lthreshold 10\n    inhibit_on_failure\n    smtp_alert no\n"
                           "    lvs_method DR\n    virtualhost rs.example\n  }"),
                        "t.conf", {});
@@ -331,4 +331,19 @@ TEST_CASE("Bad values never crash and leave defaults", "[parser][lvs]") {
     auto r = load_string(vs(body), "t.conf", {});
     CHECK(r.diags.has_errors());
   }
+}
+
+TEST_CASE("DR and TUN real servers must use the virtual server's port", "[parser][lvs]") {
+  const std::string head = "virtual_server 198.18.0.1 80 {\n lvs_sched rr\n protocol TCP\n";
+  const std::string rs = " real_server 198.19.0.12 8001 {\n }\n}\n";
+  for (const char* method : {"DR", "TUN"}) {
+    auto r = load_string(head + " lvs_method " + method + "\n" + rs, "t.conf", {});
+    REQUIRE(r.diags.all().size() == 1);
+    CHECK(r.diags.all()[0].severity == Severity::Warning);
+    CHECK(r.diags.all()[0].loc.line == 5);
+    CHECK_THAT(r.diags.all()[0].message, Catch::Contains("port 8001 does not match"));
+    CHECK(r.model.lvs.virtual_server[0].real_server[0].port == std::optional<std::uint16_t>(80));
+  }
+  auto nat = load_string(head + " lvs_method NAT\n" + rs, "t.conf", {});
+  CHECK(nat.diags.all().empty());
 }

@@ -3,16 +3,45 @@
 // column it is about, and prints in compiler format so editors can jump to it.
 #pragma once
 
+#include <fmt/format.h>
+
+#include <compare>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <unordered_set>
 #include <vector>
 
 namespace vigil::config {
 
+/// A file name shared by every location in that file: the Reader hands out one
+/// shared string per file, so a model with millions of located objects holds
+/// each name once (16 bytes per location instead of a string copy).
+class FileName {
+ public:
+  FileName() = default;
+  FileName(std::string name)  // NOLINT(google-explicit-constructor): reads like a string
+      : name_(std::make_shared<const std::string>(std::move(name))) {}
+  FileName(const char* name) : FileName(std::string(name)) {}  // NOLINT
+  explicit FileName(std::shared_ptr<const std::string> shared) : name_(std::move(shared)) {}
+
+  [[nodiscard]] const std::string& str() const { return name_ ? *name_ : no_name(); }
+  operator const std::string&() const { return str(); }  // NOLINT
+  [[nodiscard]] bool empty() const { return str().empty(); }
+  bool operator==(const FileName& o) const { return str() == o.str(); }
+  std::strong_ordering operator<=>(const FileName& o) const { return str() <=> o.str(); }
+
+ private:
+  static const std::string& no_name() {
+    static const std::string kEmpty;
+    return kEmpty;
+  }
+  std::shared_ptr<const std::string> name_;
+};
+
 /// Where something was written. line and col are 1-based; 0 means "unknown".
 struct SourceLoc {
-  std::string file;
+  FileName file;
   std::uint32_t line = 0;
   std::uint32_t col = 0;
   bool operator==(const SourceLoc&) const = default;
@@ -77,3 +106,11 @@ class Diagnostics {
 };
 
 }  // namespace vigil::config
+
+template <>
+struct fmt::formatter<vigil::config::FileName> : fmt::formatter<std::string_view> {
+  template <class Ctx>
+  auto format(const vigil::config::FileName& f, Ctx& ctx) const {
+    return fmt::formatter<std::string_view>::format(f.str(), ctx);
+  }
+};

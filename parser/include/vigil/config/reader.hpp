@@ -90,7 +90,7 @@ class Reader {
   };
 
   std::uint32_t intern_file(const std::string& name);
-  void push_file(const std::string& path, const std::string& text, unsigned include_check);
+  void push_file(const std::string& path, std::string text, unsigned include_check);
   bool pull();  // processes one raw line from the top frame; false when no frames
   void process(std::string text, Cols cols, Where w, bool physical, unsigned depth);
   void handle_include(const std::string& keyword, const std::string& arg, std::uint32_t col,
@@ -108,6 +108,7 @@ class Reader {
   ReaderOptions opts_;
   Diagnostics& diags_;
   std::vector<std::string> files_;
+  std::vector<FileName> shared_names_;  // one shared name per file, for SourceLoc
   std::map<std::string, std::uint32_t> file_ids_;
   std::vector<std::string> files_read_;
   std::vector<std::unique_ptr<Frame>> stack_;
