@@ -821,6 +821,12 @@ std::optional<std::string> Reader::builtin(std::string_view name, std::string_vi
   };
   args = trim(args);
   if (name == "_PWD") {
+    // Absolute, as scripts using it run after the daemon has left this directory.
+    for (auto it = stack_.rbegin(); it != stack_.rend(); ++it) {
+      if ((*it)->kind == Frame::Kind::File) {
+        return dir_name((*it)->canonical);
+      }
+    }
     return current_dir();
   }
   if (name == "_INSTANCE") {
