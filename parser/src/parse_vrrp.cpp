@@ -1001,45 +1001,6 @@ const Table<VrrpInstance>& vrrp_instance_table() {
 }
 
 // ---------------------------------------------------------------------------
-// Global defaults. global_defs belongs to another family; read the settings it
-// offers when (and only when) its model has them.
-
-template <class V>
-std::optional<long long> as_number(const V& v) {
-  if constexpr (requires {
-                  v.has_value();
-                  *v;
-                }) {
-    if (!v) {
-      return std::nullopt;
-    }
-    return static_cast<long long>(*v);
-  } else {
-    return static_cast<long long>(v);
-  }
-}
-
-template <class G>
-std::optional<int> global_vrrp_version(const G& g) {
-  if constexpr (requires { g.vrrp_version; }) {
-    if (auto v = as_number(g.vrrp_version)) {
-      return static_cast<int>(*v);
-    }
-  }
-  return std::nullopt;
-}
-
-template <class G>
-bool global_vrrp_strict(const G& g) {
-  if constexpr (requires { g.vrrp_strict; }) {
-    if (auto v = as_number(g.vrrp_strict)) {
-      return *v != 0;
-    }
-  }
-  return false;
-}
-
-// ---------------------------------------------------------------------------
 // Validation helpers
 
 /// Drops later definitions of a name already defined (keepalived keeps the first).
@@ -1193,12 +1154,12 @@ void validate_instance(Ctx& ctx, const Model& m, VrrpInstance& v, const Lookups&
     }
     v.version = 3;
   } else if (!v.version) {
-    v.version = global_vrrp_version(m.global.global_defs).value_or(2);
+    v.version = m.global.global_defs.vrrp_version.value_or(2);
   }
   if (!v.priority) {
     v.priority = v.state == VrrpState::Master ? kPriorityOwner : kPriorityDefault;
   }
-  const bool strict = v.strict_mode.value_or(global_vrrp_strict(m.global.global_defs));
+  const bool strict = v.strict_mode.value_or(m.global.global_defs.vrrp_strict);
 
   // advert_int: VRRPv2 carries whole seconds, VRRPv3 centiseconds below 40.96 s.
   if (*v.version == 2 && v.advert_int.count() % 1'000'000 != 0) {
