@@ -6,11 +6,13 @@
 #   vs10k   10,000 virtual_servers x 10 real_servers (TCP_CHECK each)
 #   seq65k  65,024 vrrp_instances (+ a track_file each) from one ~SEQ line, the
 #           shape of keepalived.conf(5)'s own ~SEQ example
+#   seq16k  the same with 16,256 instances (keepalived -t is far slower than
+#           linear in the instance count; this size finishes)
 # Both daemons run inside a private network namespace that has every interface
 # the configs name, so the interface checks are real. Nothing is sent on any
 # network. Figures are printed, never asserted.
 #
-# Usage: bench/parse_bench.sh [--vigild PATH] [--runs N] [--timeout SECONDS]
+# Usage: bench/parse_bench.sh [--vigild PATH] [--runs N] [--timeout SECONDS] [--only CONFIG]
 # Needs root, iproute2, GNU time and keepalived (scripts/install-deps.sh).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -18,12 +20,14 @@ cd "$(dirname "$0")/.."
 vigild=build/release/daemon/vigild
 runs=3
 tmo=900
+only=""
 while [ $# -gt 0 ]; do
   case $1 in
     --vigild) vigild=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
     --timeout) tmo=$2; shift 2 ;;
-    *) echo "usage: $0 [--vigild PATH] [--runs N] [--timeout S]" >&2; exit 2 ;;
+    --only) only=$2; shift 2 ;;
+    *) echo "usage: $0 [--vigild PATH] [--runs N] [--timeout S] [--only CONFIG]" >&2; exit 2 ;;
   esac
 done
 if [ ! -x "$vigild" ]; then
@@ -61,8 +65,8 @@ gen_vs10k() {
   done
 }
 
-gen_seq65k() {
-  # 8 x 32 interfaces, 254 VRIDs on each: VRIDs are unique per interface.
+gen_seq() {  # $1: last IF index (7 -> 65,024 instances, 1 -> 16,256)
+  # (IF+1) x 32 interfaces, 254 VRIDs on each: VRIDs are unique per interface.
   cat <<'EOF'
 $VI4= \
 track_file offset_${IF}_${NUM}_${ID} { \
@@ -81,13 +85,14 @@ vrrp_instance vrrp4.${IF}.${NUM}.${ID} { \
         offset_${IF}_${NUM}_${ID} \
     } \
 }
-~SEQ(IF,0,7) ~SEQ(NUM,0,31) ~SEQ(ID,1,254) $VI4
 EOF
+  echo "~SEQ(IF,0,$1) ~SEQ(NUM,0,31) ~SEQ(ID,1,254) \$VI4"
 }
 
 echo "generating configurations in $work ..."
 gen_vs10k > "$work/vs10k.conf"
-gen_seq65k > "$work/seq65k.conf"
+gen_seq 7 > "$work/seq65k.conf"
+gen_seq 1 > "$work/seq16k.conf"
 
 ip netns add "$ns" || exit 1
 ip -n "$ns" link set lo up
@@ -114,7 +119,8 @@ measure() {
 }
 
 printf '\n%-8s %-11s %10s %12s %6s %s\n' config daemon "wall s" "peak RSS MB" exit "lines of stderr"
-for cfg in vs10k seq65k; do
+for cfg in vs10k seq16k seq65k; do
+  [ -z "$only" ] || [ "$only" = "$cfg" ] || continue
   lines=$(wc -l < "$work/$cfg.conf")
   for who in keepalived vigild; do
     best_t="" best_m="" code=""
