@@ -47,19 +47,6 @@ Keyword<T> kw_word(std::string_view name, M T::*field) {
           }};
 }
 
-/// Whole seconds into a Micros field.
-template <class T, class M>
-Keyword<T> kw_secs(std::string_view name, M T::*field, std::int64_t lo, std::int64_t hi) {
-  return {name, Shape::Value, [field, lo, hi](Ctx& ctx, const Node& n, T& obj) {
-            if (!need_args(ctx, n, 1, 1)) {
-              return;
-            }
-            if (auto v = get_int(ctx, n, 0, lo, hi)) {
-              obj.*field = Micros(seconds(*v));
-            }
-          }};
-}
-
 /// A repeat count that keepalived requires to be at least 1.
 template <class T, class M>
 Keyword<T> kw_count(std::string_view name, M T::*field, std::int64_t lo) {
@@ -168,20 +155,6 @@ Keyword<T> kw_removed(std::string_view name, std::string_view instead) {
                                                "it); use {}; ignored",
                                                n.keyword.text, instead));
           }};
-}
-
-/// A renamed keyword keepalived still accepts but warns about.
-template <class T>
-Keyword<T> kw_deprecated(std::string_view old_name, const Keyword<T>& current) {
-  Keyword<T> k = current;
-  const std::string_view now = current.name;
-  auto fn = current.fn;
-  k.name = old_name;
-  k.fn = [fn, now](Ctx& ctx, const Node& n, T& obj) {
-    ctx.warning(n.keyword, fmt::format("'{}' is deprecated; use '{}'", n.keyword.text, now));
-    fn(ctx, n, obj);
-  };
-  return k;
 }
 
 // ---------------------------------------------------------------------------
@@ -446,11 +419,11 @@ const Table<GlobalDefs>& global_defs_table() {
                                                       kw_word("checker_process_name",
                                                               &G::checker_process_name)),
                                              kw_script("startup_script", &G::startup_script),
-                                             kw_secs("startup_script_timeout",
-                                                     &G::startup_script_timeout, 1, 1000),
+                                             kw_seconds("startup_script_timeout",
+                                                        &G::startup_script_timeout, 1, 1000),
                                              kw_script("shutdown_script", &G::shutdown_script),
-                                             kw_secs("shutdown_script_timeout",
-                                                     &G::shutdown_script_timeout, 1, 1000),
+                                             kw_seconds("shutdown_script_timeout",
+                                                        &G::shutdown_script_timeout, 1, 1000),
 
                                              {"notification_email", Shape::Block,
                                               [](Ctx& ctx, const Node& n, G& g) {
@@ -515,16 +488,18 @@ const Table<GlobalDefs>& global_defs_table() {
                                                 g.lvs_flush_on_stop = true;
                                                 g.lvs_flush_on_stop_vs = !n.args.empty();
                                               }},
-                                             kw_secs("vrrp_garp_master_delay",
-                                                     &G::vrrp_garp_master_delay, 0, kMaxSecs),
+                                             kw_seconds("vrrp_garp_master_delay",
+                                                        &G::vrrp_garp_master_delay, 0, kMaxSecs),
                                              kw_count("vrrp_garp_master_repeat",
                                                       &G::vrrp_garp_master_repeat, 1),
-                                             kw_secs("vrrp_garp_lower_prio_delay",
-                                                     &G::vrrp_garp_lower_prio_delay, 0, kMaxSecs),
+                                             kw_seconds("vrrp_garp_lower_prio_delay",
+                                                        &G::vrrp_garp_lower_prio_delay, 0,
+                                                        kMaxSecs),
                                              kw_count("vrrp_garp_lower_prio_repeat",
                                                       &G::vrrp_garp_lower_prio_repeat, 0),
-                                             kw_secs("vrrp_garp_master_refresh",
-                                                     &G::vrrp_garp_master_refresh, 0, UINT32_MAX),
+                                             kw_seconds("vrrp_garp_master_refresh",
+                                                        &G::vrrp_garp_master_refresh, 0,
+                                                        UINT32_MAX),
                                              kw_count("vrrp_garp_master_refresh_repeat",
                                                       &G::vrrp_garp_master_refresh_repeat, 1),
                                              kw_timer("vrrp_garp_interval", &G::vrrp_garp_interval,

@@ -329,18 +329,51 @@ Keyword<T> kw_raw(std::string_view name, std::vector<std::vector<std::string>> T
           }};
 }
 
-/// A keyword from older keepalived versions mapped onto its current name.
+/// Whole seconds into a duration field (Micros or std::chrono::seconds).
+template <class T, class M>
+Keyword<T> kw_seconds(std::string_view name, M T::*field, std::int64_t lo, std::int64_t hi) {
+  return {name, Shape::Value, [field, lo, hi](Ctx& ctx, const Node& n, T& obj) {
+            if (!need_args(ctx, n, 1, 1)) {
+              return;
+            }
+            if (auto v = get_int(ctx, n, 0, lo, hi)) {
+              obj.*field = std::chrono::seconds(*v);
+            }
+          }};
+}
+
+/// `k`, reporting `message` at the keyword each time it is used.
 template <class T>
-Keyword<T> kw_alias(std::string_view old_name, const Keyword<T>& current) {
-  Keyword<T> k = current;
-  const std::string_view now = current.name;
-  auto fn = current.fn;
-  k.name = old_name;
-  k.fn = [fn, now](Ctx& ctx, const Node& n, T& obj) {
-    ctx.note(n.keyword, fmt::format("'{}' is the old name of '{}'", n.keyword.text, now));
+Keyword<T> kw_reported(Keyword<T> k, Severity severity, std::string message) {
+  auto fn = std::move(k.fn);
+  k.fn = [fn, severity, message](Ctx& ctx, const Node& n, T& obj) {
+    ctx.diags().add(ctx.loc(n.keyword), severity, message);
     fn(ctx, n, obj);
   };
   return k;
+}
+
+/// An old name keepalived still accepts silently: a note names the current one.
+template <class T>
+Keyword<T> kw_alias(std::string_view old_name, Keyword<T> current) {
+  auto msg = fmt::format("'{}' is the old name of '{}'", old_name, current.name);
+  current.name = old_name;
+  return kw_reported(std::move(current), Severity::Note, std::move(msg));
+}
+
+/// A renamed keyword keepalived accepts but warns about.
+template <class T>
+Keyword<T> kw_deprecated(std::string_view old_name, Keyword<T> current) {
+  auto msg = fmt::format("'{}' is deprecated; use '{}'", old_name, current.name);
+  current.name = old_name;
+  return kw_reported(std::move(current), Severity::Warning, std::move(msg));
+}
+
+/// A keyword keepalived accepts but warns about, with advice.
+template <class T>
+Keyword<T> kw_deprecated(Keyword<T> current, std::string_view advice) {
+  auto msg = fmt::format("'{}' is deprecated; {}", current.name, advice);
+  return kw_reported(std::move(current), Severity::Warning, std::move(msg));
 }
 
 /// Top-level keywords of one family, registered by parse_<family>.cpp.

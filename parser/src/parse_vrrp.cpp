@@ -163,31 +163,6 @@ Keyword<T> kw_notify(std::string_view name, std::optional<Script> T::*field) {
           }};
 }
 
-/// A keyword kept for compatibility that keepalived warns about.
-template <class T>
-Keyword<T> kw_deprecated(const Keyword<T>& current, std::string advice) {
-  Keyword<T> k = current;
-  auto fn = current.fn;
-  k.fn = [fn, advice](Ctx& ctx, const Node& n, T& obj) {
-    ctx.warning(n.keyword, fmt::format("'{}' is deprecated; {}", n.keyword.text, advice));
-    fn(ctx, n, obj);
-  };
-  return k;
-}
-
-/// Whole seconds.
-template <class T, class M>
-Keyword<T> kw_seconds(std::string_view name, M T::*field, std::int64_t lo, std::int64_t hi) {
-  return {name, Shape::Value, [field, lo, hi](Ctx& ctx, const Node& n, T& obj) {
-            if (!need_args(ctx, n, 1, 1)) {
-              return;
-            }
-            if (auto v = get_int(ctx, n, 0, lo, hi)) {
-              obj.*field = seconds(*v);
-            }
-          }};
-}
-
 // ---------------------------------------------------------------------------
 // vrrp_script
 

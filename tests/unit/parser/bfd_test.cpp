@@ -4,11 +4,15 @@
 #include <catch2/catch.hpp>
 #include <string>
 
+#include "diags.hpp"
 #include "vigil/config/load.hpp"
 
 using namespace vigil::config;
 using std::chrono::microseconds;
 using std::chrono::milliseconds;
+using vigil::test::diags;
+using vigil::test::has;
+using vigil::test::located;
 
 namespace {
 
@@ -16,24 +20,11 @@ LoadResult load(const std::string& text) {
   return load_string(text, "t.conf", {});
 }
 
-std::string diags(const LoadResult& r) {
-  std::string out;
-  for (const auto& d : r.diags.all()) {
-    out += std::to_string(d.loc.line) + ":" + std::to_string(d.loc.col) + ": " +
-           severity_name(d.severity) + ": " + d.message + "\n";
-  }
-  return out;
-}
-
-bool has(const LoadResult& r, const std::string& needle) {
-  return diags(r).find(needle) != std::string::npos;
-}
-
 }  // namespace
 
 TEST_CASE("bfd_instance defaults", "[parser][bfd]") {
   auto r = load("bfd_instance b {\n neighbor_ip 198.18.0.2\n}\n");
-  CHECK(diags(r).empty());
+  CHECK(located(r).empty());
   REQUIRE(r.model.bfd.bfd_instance.size() == 1);
   const auto& b = r.model.bfd.bfd_instance[0];
   CHECK(b.min_rx == milliseconds(10));
@@ -52,7 +43,7 @@ TEST_CASE("bfd_instance keywords", "[parser][bfd]") {
       "bfd_instance b {\n neighbour_ip 198.18.0.2\n source_ip 198.18.0.1\n min_rx 3.312\n"
       " min_tx 20\n idle_tx 1500\n multiplier 3\n passive\n ttl 64\n hoplimit 10\n max_hops 2\n"
       " weight -10 reverse\n vrrp\n checker\n}\n");
-  CHECK(diags(r).empty());
+  CHECK(located(r).empty());
   REQUIRE(r.model.bfd.bfd_instance.size() == 1);
   const auto& b = r.model.bfd.bfd_instance[0];
   CHECK(b.neighbor_ip->str() == "198.18.0.2");
@@ -120,7 +111,7 @@ TEST_CASE("bfd_instance names and neighbours are unique", "[parser][bfd]") {
   auto other_src = load(
       "bfd_instance b {\n neighbor_ip 198.18.0.2\n source_ip 198.18.0.1\n}\n"
       "bfd_instance c {\n neighbor_ip 198.18.0.2\n source_ip 198.18.0.4\n}\n");
-  CHECK(diags(other_src).empty());
+  CHECK(located(other_src).empty());
 
   auto longname =
       load("bfd_instance abcdefghijklmnopqrstuvwxyzabcdef {\n neighbor_ip 198.18.0.2\n}\n");
@@ -139,5 +130,5 @@ TEST_CASE("max_hops above the ttl is lowered", "[parser][bfd]") {
   auto off = load("bfd_instance b {\n neighbor_ip 198.18.0.2\n ttl 5\n max_hops 255\n}\n");
   CHECK(has(off, "max_hops 255 exceeds the ttl 5; using 5"));
   auto fine = load("bfd_instance b {\n neighbor_ip 198.18.0.2\n max_hops 255\n}\n");
-  CHECK(diags(fine).empty());
+  CHECK(located(fine).empty());
 }

@@ -4,10 +4,14 @@
 #include <catch2/catch.hpp>
 #include <string>
 
+#include "diags.hpp"
 #include "vigil/config/load.hpp"
 
 using namespace vigil::config;
 using std::chrono::seconds;
+using vigil::test::diags;
+using vigil::test::has;
+using vigil::test::located;
 
 namespace {
 
@@ -18,18 +22,6 @@ LoadResult with_checker(const std::string& checker, const std::string& prefix = 
                          "  protocol TCP\n  real_server 198.18.1.1 80 {\n" +
                          checker + "\n  }\n}\n",
                      "t.conf", {});
-}
-
-std::string diags(const LoadResult& r) {
-  std::string out;
-  for (const auto& d : r.diags.all()) {
-    out += format(d) + "\n";
-  }
-  return out;
-}
-
-bool has(const LoadResult& r, const std::string& text) {
-  return diags(r).find(text) != std::string::npos;
 }
 
 const CheckerSpec& first(const LoadResult& r) {

@@ -4,10 +4,14 @@
 #include <catch2/catch.hpp>
 #include <string>
 
+#include "diags.hpp"
 #include "vigil/config/load.hpp"
 
 using namespace vigil::config;
 using std::chrono::seconds;
+using vigil::test::diags;
+using vigil::test::has;
+using vigil::test::located;
 
 namespace {
 
@@ -17,19 +21,6 @@ const std::string kRs = "  real_server 198.18.1.1 80 {\n    TCP_CHECK {\n    }\n
 std::string vs(const std::string& body) {
   return "virtual_server 198.18.0.1 80 {\n  lvs_sched rr\n  lvs_method NAT\n  protocol TCP\n" +
          body + "\n" + kRs;
-}
-
-/// The diagnostics as `line:col: severity: message` lines.
-std::string diags(const LoadResult& r) {
-  std::string out;
-  for (const auto& d : r.diags.all()) {
-    out += format(d) + "\n";
-  }
-  return out;
-}
-
-bool has(const LoadResult& r, const std::string& text) {
-  return diags(r).find(text) != std::string::npos;
 }
 
 }  // namespace

@@ -2,9 +2,13 @@
 // Script security across families: keepalived's `-t` exit status 6.
 #include <catch2/catch.hpp>
 
+#include "diags.hpp"
 #include "vigil/config/load.hpp"
 
 using namespace vigil::config;
+using vigil::test::diags;
+using vigil::test::has;
+using vigil::test::located;
 
 namespace {
 
@@ -16,14 +20,6 @@ LoadOptions host(bool keepalived_script_user) {
   };
   o.group_exists = [](const std::string& g) { return g == "root"; };
   return o;
-}
-
-std::string text(const LoadResult& r) {
-  std::string s;
-  for (const auto& d : r.diags.all()) {
-    s += format(d) + "\n";
-  }
-  return s;
 }
 
 const char* kInstance =
@@ -41,7 +37,7 @@ TEST_CASE("Any runnable script without enable_script_security is a security viol
                            "   misc_path /bin/false\n  }\n }\n}\n",
                        "t.conf", host(false));
   CHECK(r.diags.config_test_status() == 6);
-  CHECK(text(r) ==
+  CHECK(diags(r) ==
         "t.conf:7:2: warning: SECURITY VIOLATION: scripts would run (notify_master of "
         "vrrp_instance VI_1 '/bin/true x', and 1 more) but enable_script_security is not set "
         "in global_defs\n");
@@ -67,7 +63,7 @@ TEST_CASE("With script security, scripts need script_user or the keepalived_scri
   const std::string secure = "global_defs {\n enable_script_security\n}\n";
   auto nouser = load_string(secure + "vrrp_script s {\n script /bin/true\n}\n" + kInstance + "}\n",
                             "t.conf", host(false));
-  CHECK(text(nouser) ==
+  CHECK(diags(nouser) ==
         "t.conf:5:2: error: vrrp_script s: no script_user is set and the default user "
         "'keepalived_script' does not exist\n");
   CHECK(nouser.diags.config_test_status() == 5);

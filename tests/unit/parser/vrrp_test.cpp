@@ -4,30 +4,20 @@
 #include <catch2/catch.hpp>
 #include <string>
 
+#include "diags.hpp"
 #include "vigil/config/load.hpp"
 
 using namespace vigil::config;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
+using vigil::test::diags;
+using vigil::test::has;
+using vigil::test::located;
 
 namespace {
 
 LoadResult load(const std::string& text, LoadOptions opts = {}) {
   return load_string(text, "t.conf", opts);
-}
-
-/// Every diagnostic as "line:col: severity: message", one per line.
-std::string diags(const LoadResult& r) {
-  std::string out;
-  for (const auto& d : r.diags.all()) {
-    out += std::to_string(d.loc.line) + ":" + std::to_string(d.loc.col) + ": " +
-           severity_name(d.severity) + ": " + d.message + "\n";
-  }
-  return out;
-}
-
-bool has(const LoadResult& r, const std::string& needle) {
-  return diags(r).find(needle) != std::string::npos;
 }
 
 /// An instance body with what every valid instance needs.
@@ -46,7 +36,7 @@ const VrrpInstance& only(const LoadResult& r) {
 
 TEST_CASE("A vrrp_instance gets keepalived's defaults", "[parser][vrrp]") {
   auto r = load(inst("A", ""));
-  CHECK(diags(r).empty());
+  CHECK(located(r).empty());
   const auto& v = only(r);
   CHECK(v.state == VrrpState::Backup);
   CHECK(v.priority == 100);
@@ -62,7 +52,7 @@ TEST_CASE("A vrrp_instance gets keepalived's defaults", "[parser][vrrp]") {
 TEST_CASE("state MASTER without a priority makes the instance the address owner",
           "[parser][vrrp]") {
   auto r = load(inst("A", " state MASTER\n"));
-  CHECK(diags(r).empty());
+  CHECK(located(r).empty());
   CHECK(only(r).state == VrrpState::Master);
   CHECK(only(r).priority == 255);
   auto r2 = load(inst("A", " state MASTER\n priority 120\n"));
@@ -94,7 +84,7 @@ TEST_CASE("Value keywords of vrrp_instance are typed", "[parser][vrrp]") {
                      " notify_priority_changes yes\n"
                      " advert_int 3\n"
                      " priority 150\n"));
-  CHECK(diags(r).empty());
+  CHECK(located(r).empty());
   const auto& v = only(r);
   CHECK(v.dont_track_primary);
   REQUIRE(v.mcast_src_ip);
@@ -184,7 +174,7 @@ TEST_CASE("advert_int follows the VRRP version", "[parser][vrrp]") {
   }
   SECTION("VRRPv3 takes centiseconds") {
     auto r = load(inst("A", " version 3\n advert_int 0.5\n"));
-    CHECK(diags(r).empty());
+    CHECK(located(r).empty());
     CHECK(only(r).advert_int == milliseconds(500));
   }
   SECTION("VRRPv3 is limited to 40.95 s") {
@@ -203,7 +193,7 @@ TEST_CASE("advert_int follows the VRRP version", "[parser][vrrp]") {
 
 TEST_CASE("authentication is parsed and checked against the version", "[parser][vrrp]") {
   auto r = load(inst("A", " authentication {\n  auth_type AH\n  auth_pass 1234\n }\n"));
-  CHECK(diags(r).empty());
+  CHECK(located(r).empty());
   REQUIRE(only(r).authentication);
   CHECK(only(r).authentication->auth_type == AuthType::Ah);
   CHECK(only(r).authentication->auth_pass == "1234");
@@ -240,7 +230,7 @@ TEST_CASE("Preemption conflicts are reported as keepalived does", "[parser][vrrp
   CHECK(has(both, "preempt_delay is incompatible with nopreempt"));
 
   auto legacy = load(inst("A", " nopreempt\n preempt\n"));
-  CHECK(diags(legacy).empty());
+  CHECK(located(legacy).empty());
   CHECK_FALSE(only(legacy).nopreempt);
 }
 
@@ -250,7 +240,7 @@ TEST_CASE("strict_mode checks", "[parser][vrrp]") {
   CHECK(has(r, "accept mode with VRRP version 2 does not comply with RFC 3768"));
   CHECK(only(r).accept == false);
   auto off = load(inst("A", " strict_mode off\n accept\n"));
-  CHECK(diags(off).empty());
+  CHECK(located(off).empty());
 }
 
 TEST_CASE("One address family per instance", "[parser][vrrp]") {
@@ -274,7 +264,7 @@ TEST_CASE("One address family per instance", "[parser][vrrp]") {
   }
   SECTION("excluded addresses may mix families") {
     auto r = load(inst("A", " virtual_ipaddress_excluded {\n  2001:db8::5/64\n }\n"));
-    CHECK(diags(r).empty());
+    CHECK(located(r).empty());
     CHECK(only(r).virtual_ipaddress_excluded.size() == 1);
   }
   SECTION("native_ipv6 makes the instance IPv6") {
@@ -290,7 +280,7 @@ TEST_CASE("Unicast peers, TTL bounds and unicast-only keywords", "[parser][vrrp]
   auto r = load(inst("A",
                      " unicast_src_ip 198.18.0.1\n unicast_peer {\n  198.18.0.2 min_ttl 1 max_ttl "
                      "250\n  198.18.0.3\n }\n unicast_ttl 10\n check_unicast_src\n"));
-  CHECK(diags(r).empty());
+  CHECK(located(r).empty());
   const auto& v = only(r);
   REQUIRE(v.unicast_peer.size() == 2);
   CHECK(v.unicast_peer[0].min_ttl == 1);
@@ -319,7 +309,7 @@ TEST_CASE("use_vmac, use_ipvlan and mcast_dst_ip", "[parser][vrrp]") {
   auto r = load(inst("A",
                      " use_vmac vrrp.1 02:00:5e:00:01\n use_ipvlan ipv1 198.18.0.5/24 private\n"
                      " mcast_dst_ip 224.0.0.19\n"));
-  CHECK(diags(r).empty());
+  CHECK(located(r).empty());
   const auto& v = only(r);
   REQUIRE(v.use_vmac);
   CHECK(v.use_vmac->ifname == "vrrp.1");
@@ -355,12 +345,12 @@ TEST_CASE("Interfaces are checked when the host lookup is available", "[parser][
 
   // Without the lookup, names are not checked.
   auto none = load(inst("A", "").replace(inst("A", "").find("eth0"), 4, "eth9"));
-  CHECK(diags(none).empty());
+  CHECK(located(none).empty());
 }
 
 TEST_CASE("track_interface weights", "[parser][vrrp]") {
   auto r = load(inst("A", " track_interface {\n  eth1\n  eth2 weight -10 reverse\n }\n"));
-  CHECK(diags(r).empty());
+  CHECK(located(r).empty());
   const auto& t = only(r).track_interface;
   REQUIRE(t.size() == 2);
   CHECK(t[0].weight == 0);
@@ -388,7 +378,7 @@ TEST_CASE("Tracked objects must exist and be defined first", "[parser][vrrp]") {
       " track_script {\n  chk weight 3 reverse\n }\n track_file {\n  tf weight -2 noreverse\n "
       "}\n track_process {\n  tp\n }\n track_bfd {\n  b weight 7\n }\n";
   auto r = load(objs + inst("A", tracks));
-  CHECK(diags(r).empty());
+  CHECK(located(r).empty());
   const auto& v = only(r);
   REQUIRE(v.track_script.size() == 1);
   CHECK(v.track_script[0].weight == 3);
@@ -437,7 +427,7 @@ TEST_CASE("An address owner ignores tracking weights", "[parser][vrrp]") {
   CHECK(only(r).track_file.empty());
   auto zero = load("track_file tf {\n file /tmp/tf\n}\n" +
                    inst("A", " priority 255\n track_file {\n  tf weight 0\n }\n"));
-  CHECK(diags(zero).empty());
+  CHECK(located(zero).empty());
 }
 
 TEST_CASE("VRIDs are unique per interface and family", "[parser][vrrp]") {
@@ -446,12 +436,12 @@ TEST_CASE("VRIDs are unique per interface and family", "[parser][vrrp]") {
             "error: vrrp_instance B uses virtual_router_id 1 with IPv4 on interface eth0, "
             "as vrrp_instance A does"));
   auto v6 = load(inst("A", "") + inst("B", "", 1, "2001:db8::1/64"));
-  CHECK(diags(v6).empty());
+  CHECK(located(v6).empty());
   auto mcast = load(inst("A", "") + inst("B", " mcast_dst_ip 224.0.0.19\n", 1, "198.18.0.2/24"));
-  CHECK(diags(mcast).empty());
+  CHECK(located(mcast).empty());
   auto unicast = load(inst("A", " unicast_peer {\n  198.18.0.8\n }\n") +
                       inst("B", " unicast_peer {\n  198.18.0.9\n }\n", 1, "198.18.0.2/24"));
-  CHECK(diags(unicast).empty());
+  CHECK(located(unicast).empty());
   auto overlap = load(inst("A", " unicast_peer {\n  198.18.0.8\n }\n") +
                       inst("B", " unicast_peer {\n  198.18.0.8\n }\n", 1, "198.18.0.2/24"));
   CHECK(has(overlap, "uses virtual_router_id 1"));
@@ -502,7 +492,7 @@ TEST_CASE("A unicast instance may omit the interface", "[parser][vrrp]") {
   auto r = load(
       "vrrp_instance A {\n virtual_router_id 1\n unicast_peer {\n  198.18.0.2\n }\n"
       " virtual_ipaddress {\n  198.18.0.1\n }\n}\n");
-  CHECK(diags(r).empty());
+  CHECK(located(r).empty());
   auto m = load(
       "vrrp_instance A {\n virtual_router_id 1\n virtual_ipaddress {\n  198.18.0.1\n "
       "}\n}\n");
@@ -513,7 +503,7 @@ TEST_CASE("vrrp_script keywords", "[parser][vrrp]") {
   auto r = load(
       "vrrp_script chk {\n script \"/bin/true x\"\n interval 2\n timeout 3\n weight -253 "
       "reverse\n rise 2\n fall 3\n user root wheel\n init_fail\n}\n");
-  CHECK(diags(r).empty());
+  CHECK(located(r).empty());
   REQUIRE(r.model.vrrp.vrrp_script.size() == 1);
   const auto& s = r.model.vrrp.vrrp_script[0];
   CHECK(s.script.cmd == "/bin/true x");
@@ -569,7 +559,7 @@ TEST_CASE("vrrp_track_process keywords", "[parser][vrrp]") {
   auto r = load(
       "vrrp_track_process tp {\n process haproxy -f \"a b\"\n param_match initial\n weight -254 "
       "reverse\n quorum 2\n quorum_max 3\n delay 0.5\n fork_delay 1\n full_command\n}\n");
-  CHECK(diags(r).empty());
+  CHECK(located(r).empty());
   REQUIRE(r.model.vrrp.vrrp_track_process.size() == 1);
   const auto& p = r.model.vrrp.vrrp_track_process[0];
   CHECK(p.process == std::vector<std::string>{"haproxy", "-f", "a b"});
@@ -594,7 +584,7 @@ TEST_CASE("vrrp_track_process keywords", "[parser][vrrp]") {
   CHECK(has(bad, "8:13: error: quorum_max 2 is less than quorum 3; ignored"));
   CHECK(has(bad, "10:1: error: vrrp_track_process none has no 'process'; ignored"));
   auto qmax0 = load("vrrp_track_process tp {\n process x\n quorum_max 0\n}\n");
-  CHECK(diags(qmax0).empty());
+  CHECK(located(qmax0).empty());
 }
 
 TEST_CASE("vrrp_sync_group keywords and membership", "[parser][vrrp]") {
@@ -605,7 +595,7 @@ TEST_CASE("vrrp_sync_group keywords and membership", "[parser][vrrp]") {
       " notify /bin/n\n notify_priority_changes yes\n smtp_alert\n "
       "sync_group_tracking_weight\n}\n" +
       two);
-  CHECK(diags(r).empty());
+  CHECK(located(r).empty());
   REQUIRE(r.model.vrrp.vrrp_sync_group.size() == 1);
   const auto& g = r.model.vrrp.vrrp_sync_group[0];
   REQUIRE(g.group.size() == 2);
@@ -670,7 +660,7 @@ TEST_CASE("garp_group keywords", "[parser][vrrp]") {
   auto r = load(
       "garp_group {\n garp_interval 0.5\n gna_interval 1\n interface eth0\n}\n"
       "garp_group {\n garp_interval 0.1\n interfaces {\n  eth1\n }\n}\n");
-  CHECK(diags(r).empty());
+  CHECK(located(r).empty());
   REQUIRE(r.model.vrrp.garp_group.size() == 2);
   CHECK(r.model.vrrp.garp_group[0].garp_interval == milliseconds(500));
   CHECK(r.model.vrrp.garp_group[0].interface == "eth0");
