@@ -64,26 +64,26 @@ TEST_CASE("Short and long options parse as keepalived's", "[daemon][cli]") {
   CHECK(o->dont_release_ipvs);
 }
 
-TEST_CASE("-t with a valid configuration exits 0 and prints nothing", "[daemon][cli]") {
+TEST_CASE("Config test (-t) of a valid configuration exits 0 and prints nothing", "[daemon][cli]") {
   auto r = run({"-t", "-f", write_temp("valid.conf", kValid)});
   CHECK(r.rc == 0);
   CHECK(r.err.empty());
 }
 
-TEST_CASE("-t with an unknown keyword exits 5, as keepalived does", "[daemon][cli]") {
+TEST_CASE("Config test (-t) with an unknown keyword exits 5, as keepalived does", "[daemon][cli]") {
   auto r = run({"-t", "-f", write_temp("unknown.conf", "global_defs {\n  routr_id x\n}\n")});
   CHECK(r.rc == kExitConfigTest);
   CHECK_THAT(r.err, Catch::Contains("unknown.conf:2:3: warning: unknown keyword 'routr_id'"));
   CHECK_THAT(r.err, Catch::Contains("did you mean 'router_id'?"));
 }
 
-TEST_CASE("-t on a missing file exits 4 with a located message", "[daemon][cli]") {
+TEST_CASE("Config test (-t) of a missing file exits 4 with a located message", "[daemon][cli]") {
   auto r = run({"-t", "-f", "/nonexistent/vigil.conf"});
   CHECK(r.rc == kExitConfig);
   CHECK_THAT(r.err, Catch::Contains("/nonexistent/vigil.conf:0:0: fatal error"));
 }
 
-TEST_CASE("-t=FILE writes diagnostics to the file", "[daemon][cli]") {
+TEST_CASE("Config test with a log file (-t=FILE) writes diagnostics to the file", "[daemon][cli]") {
   const auto log = std::filesystem::temp_directory_path() / "vigil-cli-test" / "t.log";
   std::filesystem::remove(log);
   auto r = run(
@@ -96,7 +96,7 @@ TEST_CASE("-t=FILE writes diagnostics to the file", "[daemon][cli]") {
   CHECK_THAT(line, Catch::Contains("unknown keyword 'bogus_keyword'"));
 }
 
-TEST_CASE("--dump-conf=json prints the normalized model", "[daemon][cli]") {
+TEST_CASE("Dumping as JSON (--dump-conf=json) prints the normalized model", "[daemon][cli]") {
   auto r = run({"--dump-conf=json", "-f", write_temp("dump.conf", kValid)});
   CHECK(r.rc == 0);
   CHECK_THAT(r.out, Catch::Contains("\"router_id\": \"lb1\""));
@@ -104,7 +104,8 @@ TEST_CASE("--dump-conf=json prints the normalized model", "[daemon][cli]") {
   CHECK_THAT(t.out, Catch::Contains("router_id lb1"));
 }
 
-TEST_CASE("--signum answers as keepalived 2.2.7 does", "[daemon][cli]") {
+TEST_CASE("Asking for signal numbers (--signum) answers as keepalived 2.2.7 does",
+          "[daemon][cli]") {
   CHECK(run({"--signum=STOP"}).out == "15\n");
   CHECK(run({"--signum=RELOAD"}).out == "1\n");
   CHECK(run({"--signum=DATA"}).out == "10\n");
@@ -134,7 +135,8 @@ TEST_CASE("Interfaces must exist unless --no-interface-check is given", "[daemon
   CHECK(unchecked.err.empty());
 }
 
-TEST_CASE("-t exits 6 when scripts would run without script security", "[daemon][cli]") {
+TEST_CASE("Config test (-t) exits 6 when scripts would run without script security",
+          "[daemon][cli]") {
   auto r = run(
       {"-t", "-f", write_temp("insecure.conf", "global_defs {\n  startup_script /bin/true\n}\n")});
   CHECK(r.rc == kExitConfigTestSecurity);

@@ -347,7 +347,7 @@ TEST_CASE("Predefined parameters", "[parser][params]") {
   CHECK(small <= 7);
 }
 
-TEST_CASE("~SEQ repeats the rest of the line", "[parser][generate]") {
+TEST_CASE("Sequences (~SEQ) repeat the rest of the line", "[parser][generate]") {
   CHECK(read("~SEQ(S, 0, 3) ip 10.0.${S}.1\n").lines ==
         Lines{{"ip", "10.0.0.1"}, {"ip", "10.0.1.1"}, {"ip", "10.0.2.1"}, {"ip", "10.0.3.1"}});
   CHECK(read("~SEQ(S, 3) v $S\n").lines == Lines{{"v", "1"}, {"v", "2"}, {"v", "3"}});
@@ -356,7 +356,7 @@ TEST_CASE("~SEQ repeats the rest of the line", "[parser][generate]") {
   CHECK(read("~SEQ(S, 1, 2, 6) v $S\n").lines == Lines{{"v", "1"}, {"v", "3"}, {"v", "5"}});
 }
 
-TEST_CASE("~SEQx formats in hexadecimal and nests", "[parser][generate]") {
+TEST_CASE("Hex sequences (~SEQx) are formatted in hexadecimal and nest", "[parser][generate]") {
   CHECK(read("~SEQx(S, 0x90, 0x10, 0xc0) ip fe80::20:${S}:1\n").lines ==
         Lines{{"ip", "fe80::20:90:1"},
               {"ip", "fe80::20:a0:1"},
@@ -366,7 +366,7 @@ TEST_CASE("~SEQx formats in hexadecimal and nests", "[parser][generate]") {
         Lines{{"a.1"}, {"a.2"}, {"b.1"}, {"b.2"}});
 }
 
-TEST_CASE("~LST takes values or value sets and combines with ~SEQ", "[parser][generate]") {
+TEST_CASE("Lists (~LST) take values or value sets and combine with ~SEQ", "[parser][generate]") {
   CHECK(read("~LST(IP, 1, 2) ~LST(IP1, 5, 6) 192.169.${IP}.${IP1}\n").lines ==
         Lines{{"192.169.1.5"}, {"192.169.1.6"}, {"192.169.2.5"}, {"192.169.2.6"}});
   CHECK(
@@ -374,7 +374,7 @@ TEST_CASE("~LST takes values or value sets and combines with ~SEQ", "[parser][ge
       Lines{{"192.168.10.1"}, {"192.170.10.1"}, {"192.168.20.4"}, {"192.170.20.4"}});
 }
 
-TEST_CASE("~SEQ over a multi-line parameter builds whole blocks", "[parser][generate]") {
+TEST_CASE("A sequence over a multi-line parameter builds whole blocks", "[parser][generate]") {
   auto r = read(
       "$VI= \\\nvrrp_instance v${ID} { \\\n virtual_router_id ${ID} \\\n}\n"
       "~SEQ(ID, 1, 2) $VI\n");
