@@ -70,7 +70,7 @@ TEST_CASE("Braces are tokens of their own wherever they are written", "[parser][
                          {"}"}});
 }
 
-TEST_CASE("Double quotes join words and keep their whitespace; single quotes are literal",
+TEST_CASE("Double quotes join words and keep their whitespace, single quotes are literal",
           "[parser][lexer]") {
   // keepalived.conf(5): 'abcd" efg h jkl "mnop' is the single string 'abcd efg h jkl mnop'
   auto r = read("a abcd\" efg h jkl \"mnop\nb abcd \"efg h jkl\" mnop\nc 'it''s' \"{x}\"\n");
