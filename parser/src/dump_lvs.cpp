@@ -76,7 +76,7 @@ nlohmann::json family_json(const std::optional<Family>& f) {
   return *f == Family::Inet ? "inet" : "inet6";
 }
 
-nlohmann::json script_json(const std::optional<Script>& s) {
+nlohmann::json script_json(const OptionalScript& s) {
   if (!s) {
     return nullptr;
   }

@@ -22,6 +22,17 @@ struct adl_serializer<std::optional<T>> {
   }
 };
 
+template <class T>
+struct adl_serializer<vigil::config::HeapOptional<T>> {
+  static void to_json(json& j, const vigil::config::HeapOptional<T>& v) {
+    if (v) {
+      j = *v;
+    } else {
+      j = nullptr;
+    }
+  }
+};
+
 template <>
 struct adl_serializer<vigil::config::Micros> {
   static void to_json(json& j, const vigil::config::Micros& v) {

@@ -109,7 +109,7 @@ std::optional<Forwarding> parse_forwarding(Ctx& ctx, const Node& n) {
 
 /// Keeps the first of a repeated script keyword, as keepalived does.
 template <class T>
-Keyword<T> kw_once_script(std::string_view name, std::optional<Script> T::*field) {
+Keyword<T> kw_once_script(std::string_view name, OptionalScript T::*field) {
   return {name, Shape::Value, [field](Ctx& ctx, const Node& n, T& obj) {
             if (obj.*field) {
               ctx.error(n.keyword,

@@ -150,7 +150,7 @@ void parse_track_interfaces(Ctx& ctx, const Node& block, std::vector<TrackedInte
 
 /// notify_* keywords: a script, given at most once.
 template <class T>
-Keyword<T> kw_notify(std::string_view name, std::optional<Script> T::*field) {
+Keyword<T> kw_notify(std::string_view name, OptionalScript T::*field) {
   return {name, Shape::Value, [field](Ctx& ctx, const Node& n, T& obj) {
             if (obj.*field) {
               ctx.error(n.keyword, fmt::format("'{}' is already set; '{}' ignored", n.keyword.text,

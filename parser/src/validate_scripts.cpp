@@ -31,7 +31,7 @@ std::string program(const std::string& cmd) {
   return cmd.substr(b, cmd.find_first_of(" \t", b) - b);
 }
 
-void add(std::vector<ScriptUse>& out, const std::optional<Script>& s, std::string what,
+void add(std::vector<ScriptUse>& out, const OptionalScript& s, std::string what,
          const SourceLoc& fallback) {
   if (s && !s->cmd.empty()) {
     out.push_back({std::move(what), s->cmd, s->loc.line != 0 ? s->loc : fallback});

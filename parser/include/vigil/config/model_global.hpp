@@ -67,9 +67,9 @@ struct GlobalDefs {
   std::optional<std::string> vrrp_process_name;
   std::optional<std::string> checker_process_name;
   std::optional<std::string> bfd_process_name;
-  std::optional<Script> startup_script;
+  OptionalScript startup_script;
   std::optional<Micros> startup_script_timeout;  ///< 1..1000 s (default 10)
-  std::optional<Script> shutdown_script;
+  OptionalScript shutdown_script;
   std::optional<Micros> shutdown_script_timeout;  ///< 1..1000 s (default 10)
 
   // Email
@@ -159,11 +159,11 @@ struct GlobalDefs {
   std::optional<std::string> script_group;
   bool enable_script_security = false;
   std::optional<NotifyFifo> notify_fifo;
-  std::optional<Script> notify_fifo_script;
+  OptionalScript notify_fifo_script;
   std::optional<NotifyFifo> vrrp_notify_fifo;
-  std::optional<Script> vrrp_notify_fifo_script;
+  OptionalScript vrrp_notify_fifo_script;
   std::optional<NotifyFifo> lvs_notify_fifo;
-  std::optional<Script> lvs_notify_fifo_script;
+  OptionalScript lvs_notify_fifo_script;
   bool fifo_write_vrrp_states_on_reload = false;
 
   // Interfaces and netlink

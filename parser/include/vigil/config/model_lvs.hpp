@@ -181,8 +181,8 @@ struct RealServer {
   std::optional<Forwarding> lvs_method;
   /// Own setting, or the virtual server's after validation.
   std::optional<bool> inhibit_on_failure;
-  std::optional<Script> notify_up;
-  std::optional<Script> notify_down;
+  OptionalScript notify_up;
+  OptionalScript notify_down;
   std::uint32_t uthreshold = 0;  ///< 0: no limit
   std::uint32_t lthreshold = 0;
   std::optional<bool> smtp_alert;
@@ -247,8 +247,8 @@ struct VirtualServer {
   bool omega = false;
   std::uint32_t quorum = 1;
   std::uint32_t hysteresis = 0;
-  std::optional<Script> quorum_up;
-  std::optional<Script> quorum_down;
+  OptionalScript quorum_up;
+  OptionalScript quorum_down;
   std::optional<std::uint32_t> weight;
   std::optional<SorryServer> sorry_server;
   std::optional<Micros> connect_timeout;

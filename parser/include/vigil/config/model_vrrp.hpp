@@ -217,14 +217,14 @@ struct VrrpInstance {
   std::optional<bool> skip_check_adv_addr;  ///< unset: global vrrp_skip_check_adv_addr
   std::optional<bool> strict_mode;          ///< unset: global vrrp_strict
   int debug = 0;                            ///< 0..4
-  std::optional<Script> notify_master;
-  std::optional<Script> notify_backup;
-  std::optional<Script> notify_fault;
-  std::optional<Script> notify_stop;
+  OptionalScript notify_master;
+  OptionalScript notify_backup;
+  OptionalScript notify_fault;
+  OptionalScript notify_stop;
   /// Set (possibly with an empty command) when notify_deleted was given.
-  std::optional<Script> notify_deleted;
-  std::optional<Script> notify;
-  std::optional<Script> notify_master_rx_lower_pri;
+  OptionalScript notify_deleted;
+  OptionalScript notify;
+  OptionalScript notify_master_rx_lower_pri;
   std::optional<bool> notify_priority_changes;
   std::optional<bool> smtp_alert;  ///< unset: global smtp_alert / smtp_alert_vrrp
   std::optional<std::uint32_t> kernel_rx_buf_size;
@@ -243,11 +243,11 @@ struct VrrpSyncGroup {
   std::vector<TrackRef> track_file;
   std::vector<TrackRef> track_process;
   std::vector<TrackRef> track_bfd;
-  std::optional<Script> notify_master;
-  std::optional<Script> notify_backup;
-  std::optional<Script> notify_fault;
-  std::optional<Script> notify_stop;
-  std::optional<Script> notify;
+  OptionalScript notify_master;
+  OptionalScript notify_backup;
+  OptionalScript notify_fault;
+  OptionalScript notify_stop;
+  OptionalScript notify;
   std::optional<bool> notify_priority_changes;
   std::optional<bool> smtp_alert;
   bool global_tracking = false;  ///< deprecated
