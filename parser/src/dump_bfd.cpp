@@ -25,11 +25,7 @@ namespace detail {
 
 nlohmann::json dump_bfd(const BfdConfig& b) {
   nlohmann::json j;
-  nlohmann::json items = nlohmann::json::object();
-  for (const auto& i : b.bfd_instance) {
-    items[i.name] = i;
-  }
-  j["bfd_instance"] = items;
+  j["bfd_instance"] = by_name(b.bfd_instance);
   return j;
 }
 

@@ -342,11 +342,7 @@ nlohmann::json dump_lvs(const LvsConfig& l) {
     j["SSL"] = *l.ssl;
   }
   if (!l.virtual_server_group.empty()) {
-    nlohmann::json groups = nlohmann::json::object();
-    for (const auto& g : l.virtual_server_group) {
-      groups[g.name] = g;
-    }
-    j["virtual_server_group"] = groups;
+    j["virtual_server_group"] = by_name(l.virtual_server_group);
   }
   j["virtual_server"] = l.virtual_server;
   return j;

@@ -69,6 +69,17 @@ void to_json(nlohmann::json& j, const RouteSpec& r);
 void to_json(nlohmann::json& j, const RuleSpec& r);
 
 namespace detail {
+
+/// Named blocks (vrrp_instance VI_1 { ... }) dump as an object keyed by name.
+template <class T>
+nlohmann::json by_name(const std::vector<T>& items) {
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& i : items) {
+    j[i.name] = i;
+  }
+  return j;
+}
+
 nlohmann::json dump_global(const GlobalConfig& g);
 nlohmann::json dump_vrrp(const VrrpConfig& v);
 nlohmann::json dump_bfd(const BfdConfig& b);

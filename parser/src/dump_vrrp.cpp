@@ -198,15 +198,6 @@ void to_json(nlohmann::json& j, const VrrpInstance& v) {
 
 namespace detail {
 
-template <class T>
-nlohmann::json by_name(const std::vector<T>& items) {
-  nlohmann::json j = nlohmann::json::object();
-  for (const auto& i : items) {
-    j[i.name] = i;
-  }
-  return j;
-}
-
 nlohmann::json dump_vrrp(const VrrpConfig& v) {
   nlohmann::json j;
   j["vrrp_script"] = by_name(v.vrrp_script);
