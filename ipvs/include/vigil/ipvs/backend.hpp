@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Where ops go: the kernel (netlink), or a dry run. Errors are values that name
+// the op, the object and the errno; nothing here throws.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "vigil/ipvs/table.hpp"
+
+namespace vigil::ipvs {
+
+/// A failed request: what was asked, of which object, and the kernel's answer.
+struct Error {
+  std::string op;      ///< e.g. "add destination"
+  std::string object;  ///< e.g. "TCP 198.18.0.1:80 -> 198.18.1.1:80"
+  int err = 0;         ///< errno (positive); 0 when not from the kernel
+  std::string detail;  ///< extra context (e.g. the netlink extended ack), may be empty
+  /// "add destination TCP 198.18.0.1:80 -> 198.18.1.1:80: No such file or directory (errno 2)"
+  [[nodiscard]] std::string text() const;
+};
+
+/// A value or an Error.
+template <class T>
+class Result {
+ public:
+  Result(T value) : v_(std::move(value)) {}      // NOLINT(google-explicit-constructor)
+  Result(Error error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
+  [[nodiscard]] bool ok() const { return v_.index() == 0; }
+  [[nodiscard]] const T& value() const& { return std::get<0>(v_); }
+  [[nodiscard]] T& value() & { return std::get<0>(v_); }
+  [[nodiscard]] T&& value() && { return std::get<0>(std::move(v_)); }
+  [[nodiscard]] const Error& error() const { return std::get<1>(v_); }
+
+ private:
+  std::variant<T, Error> v_;
+};
+
+/// IPVS_CMD_GET_INFO.
+struct Info {
+  std::uint32_t version = 0;  ///< 0x010201 for "1.2.1"
+  std::uint32_t conn_tab_size = 0;
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  /// The whole table with destinations, counters and rates.
+  virtual Result<Table> dump() = 0;
+  /// Applies one op; nullopt on success.
+  virtual std::optional<Error> apply(const Op& op) = 0;
+  virtual Result<Info> info() = 0;
+  virtual Result<Timeouts> timeouts() = 0;
+  virtual Result<std::vector<SyncDaemon>> daemons() = 0;
+  /// Netlink requests sent so far (dumps included); a dry run counts ops.
+  [[nodiscard]] virtual std::uint64_t requests_sent() const = 0;
+};
+
+}  // namespace vigil::ipvs
