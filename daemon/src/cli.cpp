@@ -10,12 +10,16 @@
 #include <unistd.h>
 
 #include <array>
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <string_view>
+#include <utility>
 
 #include "vigil/config/dump.hpp"
 #include "vigil/config/load.hpp"
+#include "vigil/daemon/checker.hpp"
 
 namespace vigil::daemon {
 
@@ -30,6 +34,8 @@ enum LongOnly : int {
   kOptNoMemCheck,
   kOptStrict,
   kOptNoInterfaceCheck,
+  kOptDryRun,
+  kOptIpvsResync,
 };
 
 constexpr const char* kShortOpts = "f:PCBlDS:g:GXVIRndp:r:Tc:ab:s:ei:xA:u:mM::t::vh";
@@ -73,6 +79,8 @@ const option kLongOpts[] = {
     {"no-mem-check", no_argument, nullptr, kOptNoMemCheck},
     {"strict", no_argument, nullptr, kOptStrict},
     {"no-interface-check", no_argument, nullptr, kOptNoInterfaceCheck},
+    {"dry-run", no_argument, nullptr, kOptDryRun},
+    {"ipvs-resync", required_argument, nullptr, kOptIpvsResync},
     {"version", no_argument, nullptr, 'v'},
     {"help", no_argument, nullptr, 'h'},
     {nullptr, 0, nullptr, 0},
@@ -153,9 +161,16 @@ std::string usage() {
       --strict                 Treat unknown keywords as errors
       --no-interface-check     Don't require the configured interfaces to exist on this
                                 host (to check a director's config elsewhere, e.g. in CI)
+      --dry-run                With -C: print the IPVS ops for an empty table as
+                                `ipvsadm -R` input, and exit without touching the kernel
+      --ipvs-resync=SECONDS    How often to re-read the IPVS table and repair drift
+                                (default 5)
   -v, --version                Display the version number
   -h, --help                   Display this help message
 Exit status with -t: 0 valid, 4 cannot run, 5 errors (would run), 6 script security.
+
+  vigild ipvs [list|save] [--stats|--rate] [--json]
+                               Print the live IPVS table (as ipvsadm -Ln / -Sn would)
 )";
 }
 
@@ -247,6 +262,22 @@ std::optional<CliOptions> parse_args(int argc, char** argv, std::ostream& err) {
       case kOptNoInterfaceCheck:
         o.no_interface_check = true;
         break;
+      case kOptDryRun:
+        o.dry_run = true;
+        break;
+      case kOptIpvsResync: {
+        char* end = nullptr;
+        const double secs = std::strtod(arg.c_str(), &end);
+        if (arg.empty() || end == nullptr || *end != '\0' || !(secs >= 0.1 && secs <= 86400)) {
+          err << "vigild: --ipvs-resync takes seconds between 0.1 and 86400, not '" << arg << "'\n";
+          return std::nullopt;
+        }
+        o.ipvs_resync = std::chrono::milliseconds(static_cast<std::int64_t>(secs * 1000));
+        break;
+      }
+      case 'G':
+        o.no_syslog = true;
+        break;
       case 'v':
         o.show_version = true;
         break;
@@ -255,7 +286,6 @@ std::optional<CliOptions> parse_args(int argc, char** argv, std::ostream& err) {
         break;
       case 'S':
       case 'g':
-      case 'G':
       case 'T':
       case 'a':
       case 's':
@@ -321,6 +351,9 @@ std::string short_hostname() {
 }
 
 int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
+  if (argc >= 2 && std::string_view(argv[1]) == "ipvs") {
+    return run_ipvs_tool(argc - 1, argv + 1, out, err);
+  }
   auto opts = parse_args(argc, argv, err);
   if (!opts) {
     return kExitProgramError;
@@ -360,8 +393,11 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   lo.group_exists = [](const std::string& name) { return host_group_exists(name); };
   lo.script_exists = [](const std::string& program) { return host_program_exists(program); };
 
-  config::DiskFileSource fs;
-  const config::LoadResult r = config::load_file(opts->use_file, fs, lo);
+  const ConfigLoader load = [&opts, lo]() {
+    config::DiskFileSource fs;
+    return config::load_file(opts->use_file, fs, lo);
+  };
+  config::LoadResult r = load();
 
   std::ofstream log_file;
   std::ostream* diag_out = &err;
@@ -392,9 +428,15 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   if (r.diags.has_fatal()) {
     return kExitConfig;
   }
-  err << "vigild: configuration loaded; the VRRP and IPVS subsystems are not part of this "
-         "build yet, so there is nothing to run (use -t or --dump-conf)\n";
-  return kExitFatal;
+  if (opts->vrrp_only) {
+    err << "vigild: the VRRP subsystem (-P) is not part of this build yet\n";
+    return kExitFatal;
+  }
+  if (!opts->check_only && !r.model.vrrp.vrrp_instance.empty()) {
+    err << "vigild: note: VRRP is not part of this build yet; running the checker/IPVS half "
+           "only\n";
+  }
+  return run_checker(*opts, load, std::move(r), out);
 }
 
 }  // namespace vigil::daemon

@@ -3,6 +3,7 @@
 // top-level run for the modes this build supports.
 #pragma once
 
+#include <chrono>
 #include <iosfwd>
 #include <optional>
 #include <string>
@@ -38,7 +39,10 @@ struct CliOptions {
   bool all = false;
   bool strict = false;              ///< vigil: unknown keywords are errors
   bool no_interface_check = false;  ///< vigil: don't require interfaces to exist here
-  bool all_config = false;          ///< -e
+  bool dry_run = false;             ///< vigil: -C prints its IPVS ops instead of applying them
+  std::chrono::milliseconds ipvs_resync{5000};  ///< vigil: IPVS drift-repair interval
+  bool no_syslog = false;                       ///< -G
+  bool all_config = false;                      ///< -e
   std::optional<std::string> config_id;
   std::string pid_file = "/run/keepalived.pid";
   std::string vrrp_pid_file = "/run/keepalived_vrrp.pid";

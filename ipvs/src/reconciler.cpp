@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "vigil/ipvs/reconciler.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include "vigil/ipvs/diff.hpp"
+
+namespace vigil::ipvs {
+
+namespace {
+
+/// The service an op needs to exist (nullopt for table-wide ops).
+std::optional<ServiceKey> needs_service(const Op& op) {
+  if (const auto* a = std::get_if<AddDest>(&op)) {
+    return a->svc;
+  }
+  if (const auto* e = std::get_if<EditDest>(&op)) {
+    return e->svc;
+  }
+  if (const auto* d = std::get_if<DelDest>(&op)) {
+    return d->svc;
+  }
+  return std::nullopt;
+}
+
+/// A kernel-reported daemon matches the configured one; 0 in the config means
+/// "the kernel's default", whatever value the kernel then reports.
+bool daemon_matches(const SyncDaemon& kernel, const SyncDaemon& want) {
+  return kernel.role == want.role && kernel.mcast_ifn == want.mcast_ifn &&
+         kernel.syncid == want.syncid &&
+         (want.sync_maxlen == 0 || kernel.sync_maxlen == want.sync_maxlen) &&
+         (want.mcast_port == 0 || kernel.mcast_port == want.mcast_port) &&
+         (want.mcast_ttl == 0 || kernel.mcast_ttl == want.mcast_ttl) &&
+         (!want.mcast_group || kernel.mcast_group == want.mcast_group);
+}
+
+/// Timeouts differ in a field the config sets (0 leaves the kernel's value).
+bool timeouts_differ(const Timeouts& kernel, const Timeouts& want) {
+  return (want.tcp != 0 && kernel.tcp != want.tcp) ||
+         (want.tcpfin != 0 && kernel.tcpfin != want.tcpfin) ||
+         (want.udp != 0 && kernel.udp != want.udp);
+}
+
+}  // namespace
+
+std::size_t SyncReport::failed() const {
+  return static_cast<std::size_t>(
+      std::count_if(ops.begin(), ops.end(), [](const Applied& a) { return a.error.has_value(); }));
+}
+
+std::size_t SyncReport::succeeded() const {
+  return ops.size() - failed();
+}
+
+std::set<ServiceKey> Reconciler::owned() const {
+  std::set<ServiceKey> keys = retired_;
+  for (const auto& [key, svc] : desired_.table.services) {
+    keys.insert(key);
+  }
+  return keys;
+}
+
+void Reconciler::apply_all(const std::vector<Op>& ops, SyncReport& report) {
+  std::set<ServiceKey> missing;  // services whose add failed: their destinations can't follow
+  for (const Op& op : ops) {
+    if (auto svc = needs_service(op); svc && missing.count(*svc) != 0) {
+      ++report.skipped;
+      continue;
+    }
+    std::optional<Error> err = backend_.apply(op);
+    if (err) {
+      if (const auto* add = std::get_if<AddService>(&op)) {
+        missing.insert(add->key);
+      }
+    } else if (const auto* del = std::get_if<DelService>(&op)) {
+      retired_.erase(del->key);
+    }
+    report.ops.push_back(Applied{op, std::move(err)});
+  }
+}
+
+SyncReport Reconciler::sync(bool read_kernel) {
+  SyncReport report;
+  Table current;
+  if (read_kernel || !view_valid_) {
+    report.dumped = true;
+    Result<Table> dump = backend_.dump();
+    if (!dump.ok()) {
+      report.read_error = dump.error();
+      view_valid_ = false;
+      return report;
+    }
+    const std::set<ServiceKey> mine = owned();
+    for (auto& [key, svc] : dump.value().services) {
+      if (mine.count(key) != 0) {
+        current.services.emplace(key, std::move(svc));
+      }
+    }
+    // A retired service the kernel no longer has needs no delete.
+    for (auto it = retired_.begin(); it != retired_.end();) {
+      it = current.services.count(*it) == 0 ? retired_.erase(it) : std::next(it);
+    }
+  } else {
+    current = view_;
+  }
+
+  std::vector<Op> ops = diff(current, desired_.table);
+
+  if (read_kernel) {
+    if (desired_.timeouts) {
+      Result<Timeouts> kt = backend_.timeouts();
+      if (!kt.ok() || timeouts_differ(kt.value(), *desired_.timeouts)) {
+        ops.emplace_back(SetTimeouts{*desired_.timeouts});
+      }
+    }
+    if (!desired_.sync_daemons.empty() || !our_daemons_.empty()) {
+      Result<std::vector<SyncDaemon>> kd = backend_.daemons();
+      const std::vector<SyncDaemon> running = kd.ok() ? kd.value() : std::vector<SyncDaemon>{};
+      for (const SyncDaemon& want : desired_.sync_daemons) {
+        auto same_role = std::find_if(running.begin(), running.end(),
+                                      [&](const SyncDaemon& k) { return k.role == want.role; });
+        if (same_role != running.end() && daemon_matches(*same_role, want)) {
+          continue;
+        }
+        if (same_role != running.end()) {
+          ops.emplace_back(StopDaemon{want.role});
+        }
+        ops.emplace_back(StartDaemon{want});
+      }
+      for (const SyncDaemon& ours : our_daemons_) {
+        const bool still_wanted =
+            std::any_of(desired_.sync_daemons.begin(), desired_.sync_daemons.end(),
+                        [&](const SyncDaemon& w) { return w.role == ours.role; });
+        const bool running_now =
+            std::any_of(running.begin(), running.end(),
+                        [&](const SyncDaemon& k) { return daemon_matches(k, ours); });
+        if (!still_wanted && running_now) {
+          ops.emplace_back(StopDaemon{ours.role});
+        }
+      }
+    }
+  }
+
+  apply_all(ops, report);
+
+  for (const Applied& a : report.ops) {
+    if (a.error) {
+      continue;
+    }
+    if (const auto* start = std::get_if<StartDaemon>(&a.op)) {
+      std::erase_if(our_daemons_,
+                    [&](const SyncDaemon& d) { return d.role == start->daemon.role; });
+      our_daemons_.push_back(start->daemon);
+    } else if (const auto* stop = std::get_if<StopDaemon>(&a.op)) {
+      std::erase_if(our_daemons_, [&](const SyncDaemon& d) { return d.role == stop->role; });
+    }
+  }
+
+  view_valid_ = report.failed() == 0 && report.skipped == 0;
+  if (view_valid_) {
+    view_ = desired_.table;
+  }
+  return report;
+}
+
+SyncReport Reconciler::start(Desired desired, bool flush) {
+  desired_ = std::move(desired);
+  view_valid_ = false;
+  if (!flush) {
+    return sync(true);
+  }
+  SyncReport flushed;
+  apply_all({Op{Flush{}}}, flushed);
+  SyncReport report = sync(true);
+  report.ops.insert(report.ops.begin(), flushed.ops.begin(), flushed.ops.end());
+  return report;
+}
+
+SyncReport Reconciler::update(Desired desired) {
+  for (const auto& [key, svc] : desired_.table.services) {
+    if (desired.table.services.count(key) == 0) {
+      retired_.insert(key);
+    }
+  }
+  const bool globals_changed =
+      desired.timeouts != desired_.timeouts || desired.sync_daemons != desired_.sync_daemons;
+  desired_ = std::move(desired);
+  return sync(globals_changed);
+}
+
+SyncReport Reconciler::resync() {
+  return sync(true);
+}
+
+SyncReport Reconciler::release(bool flush_all) {
+  SyncReport report;
+  std::vector<Op> ops;
+  if (flush_all) {
+    ops.emplace_back(Flush{});
+  } else {
+    // Delete what the kernel has of ours; if it can't be read, try them all.
+    std::set<ServiceKey> mine = owned();
+    Result<Table> dump = backend_.dump();
+    report.dumped = true;
+    for (const ServiceKey& key : mine) {
+      if (!dump.ok() || dump.value().services.count(key) != 0) {
+        ops.emplace_back(DelService{key});
+      }
+    }
+  }
+  for (const SyncDaemon& d : our_daemons_) {
+    ops.emplace_back(StopDaemon{d.role});
+  }
+  apply_all(ops, report);
+  our_daemons_.clear();
+  desired_ = Desired{};
+  view_ = Table{};
+  view_valid_ = false;
+  if (flush_all && report.failed() == 0) {
+    retired_.clear();
+  }
+  return report;
+}
+
+}  // namespace vigil::ipvs

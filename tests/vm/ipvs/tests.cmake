@@ -1,0 +1,11 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# vigild -C against a real kernel's IPVS (see tests/vm/ipvs/*.sh).
+set(ipvs_vm_dir ${CMAKE_CURRENT_LIST_DIR})
+vigil_add_vm_test(NAME ipvs_matrix TIMEOUT 900
+  COMMAND ${ipvs_vm_dir}/matrix.sh $<TARGET_FILE:vigild> ${CMAKE_SOURCE_DIR}/tests/golden/ipvs)
+vigil_add_vm_test(NAME ipvs_scale TIMEOUT 900 MEM 1024
+  COMMAND ${ipvs_vm_dir}/scale.sh $<TARGET_FILE:vigild>)
+vigil_add_vm_test(NAME ipvs_drift TIMEOUT 300
+  COMMAND ${ipvs_vm_dir}/drift.sh $<TARGET_FILE:vigild>)
+vigil_add_vm_test(NAME ipvs_refused TIMEOUT 300
+  COMMAND ${ipvs_vm_dir}/refused.sh $<TARGET_FILE:vigild>)
