@@ -155,7 +155,8 @@ std::optional<std::string> put_daemon(Builder& b, const SyncDaemon& d) {
     }
   }
   if (d.mcast_port != 0) {
-    b.be16(IPVS_DAEMON_ATTR_MCAST_PORT, d.mcast_port);
+    // Unlike the service and destination ports, the kernel takes this one in host order.
+    b.u16(IPVS_DAEMON_ATTR_MCAST_PORT, d.mcast_port);
   }
   if (d.mcast_ttl != 0) {
     b.u8(IPVS_DAEMON_ATTR_MCAST_TTL, d.mcast_ttl);

@@ -303,7 +303,7 @@ Result<SyncDaemon> parse_daemon(std::span<const std::uint8_t> attrs) {
     d.sync_maxlen = a->u16(IPVS_DAEMON_ATTR_SYNC_MAXLEN);
   }
   if (a->has(IPVS_DAEMON_ATTR_MCAST_PORT)) {
-    d.mcast_port = a->be16(IPVS_DAEMON_ATTR_MCAST_PORT);
+    d.mcast_port = a->u16(IPVS_DAEMON_ATTR_MCAST_PORT);  // host order, as sent
   }
   if (a->has(IPVS_DAEMON_ATTR_MCAST_TTL)) {
     d.mcast_ttl = a->u8(IPVS_DAEMON_ATTR_MCAST_TTL);
