@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <functional>
@@ -40,6 +41,10 @@ constexpr int kAckCost = 2048;
 constexpr std::size_t kMaxBatchBytes = 256 * 1024;
 /// The receive buffer: large enough for any dump datagram (the kernel caps them at 32 KiB).
 constexpr std::size_t kRxBytes = 64 * 1024;
+/// ACK datagrams read per recvmmsg(), and the buffer for each (an ACK with its extended-ack
+/// message is well under 1 KiB; a longer one is truncated, keeping its error code).
+constexpr std::size_t kAckSlots = 64;
+constexpr std::size_t kAckSlotBytes = 1024;
 /// Stray datagrams (not ours) tolerated per expected reply before giving up.
 constexpr std::size_t kStraySlack = 4096;
 
@@ -50,14 +55,23 @@ struct Msg {
 };
 
 /// Calls fn for each well-formed message in a datagram; stops at the first malformed header.
+/// For a datagram the kernel truncated to our buffer, the message cut short is still passed,
+/// its payload clamped (an ACK's error code is at its start; its extack text may be lost).
 template <class Fn>
-void for_each_msg(std::span<const std::uint8_t> d, Fn&& fn) {
+void for_each_msg(std::span<const std::uint8_t> d, Fn&& fn, bool truncated = false) {
   std::size_t off = 0;
   while (d.size() - off >= sizeof(nlmsghdr)) {
     Msg m;
     std::memcpy(&m.hdr, d.data() + off, sizeof m.hdr);
     const std::size_t len = m.hdr.nlmsg_len;
-    if (len < sizeof(nlmsghdr) || len > d.size() - off) {
+    if (len < sizeof(nlmsghdr)) {
+      return;
+    }
+    if (len > d.size() - off) {
+      if (truncated) {
+        m.payload = d.subspan(off + sizeof(nlmsghdr));
+        fn(m);
+      }
       return;
     }
     m.payload = d.subspan(off + sizeof(nlmsghdr), len - sizeof(nlmsghdr));
@@ -153,7 +167,63 @@ struct NetlinkBackend::Impl {
   std::uint64_t sent = 0;
   std::vector<std::uint8_t> rx = std::vector<std::uint8_t>(kRxBytes);
 
+  std::vector<std::uint8_t> ack_rx = std::vector<std::uint8_t>(kAckSlots * kAckSlotBytes);
+  std::array<mmsghdr, kAckSlots> ack_mm{};
+  std::array<iovec, kAckSlots> ack_iov{};
+  std::array<sockaddr_nl, kAckSlots> ack_from{};
+
   std::uint32_t next_seq() { return nl_socket_use_seq(sock.get()); }
+
+  [[nodiscard]] int timeout_ms() const {
+    return static_cast<int>(std::min<std::chrono::milliseconds::rep>(
+        opts.reply_timeout.count(), std::chrono::milliseconds::rep{1} << 30));
+  }
+
+  /// Reads up to `want` (at most kAckSlots) datagrams in one recvmmsg(): how many, or an errno
+  /// as recv_datagram() gives. Datagram i is ack_datagram(i).
+  std::variant<std::size_t, int> recv_acks(std::size_t want) {
+    const auto n = static_cast<unsigned>(std::clamp<std::size_t>(want, 1, kAckSlots));
+    for (;;) {
+      for (unsigned i = 0; i < n; ++i) {
+        ack_iov[i] = iovec{ack_rx.data() + std::size_t{i} * kAckSlotBytes, kAckSlotBytes};
+        ack_mm[i] = mmsghdr{};
+        ack_mm[i].msg_hdr.msg_name = &ack_from[i];
+        ack_mm[i].msg_hdr.msg_namelen = sizeof(sockaddr_nl);
+        ack_mm[i].msg_hdr.msg_iov = &ack_iov[i];
+        ack_mm[i].msg_hdr.msg_iovlen = 1;
+      }
+      const int r = recvmmsg(fd, ack_mm.data(), n, MSG_DONTWAIT, nullptr);
+      if (r > 0) {
+        return static_cast<std::size_t>(r);
+      }
+      if (r < 0 && errno == EINTR) {
+        continue;
+      }
+      if (r < 0 && errno != EAGAIN) {
+        return errno;
+      }
+      pollfd p{fd, POLLIN, 0};
+      const int pr = poll(&p, 1, timeout_ms());
+      if (pr < 0 && errno != EINTR) {
+        return errno;
+      }
+      if (pr == 0) {
+        return ETIMEDOUT;
+      }
+    }
+  }
+
+  /// Datagram i of the last recv_acks(); empty when it did not come from the kernel.
+  [[nodiscard]] std::span<const std::uint8_t> ack_datagram(std::size_t i) const {
+    if (ack_from[i].nl_pid != 0) {
+      return {};
+    }
+    const std::size_t len = std::min<std::size_t>(ack_mm[i].msg_len, kAckSlotBytes);
+    return {ack_rx.data() + i * kAckSlotBytes, len};
+  }
+  [[nodiscard]] bool ack_truncated(std::size_t i) const {
+    return (ack_mm[i].msg_hdr.msg_flags & MSG_TRUNC) != 0;
+  }
 
   /// Writes one datagram of requests to the kernel; errno on failure.
   int send_bytes(std::span<const std::uint8_t> b) {
@@ -174,8 +244,6 @@ struct NetlinkBackend::Impl {
   /// Reads one datagram from the kernel into rx: its bytes, or an errno (ETIMEDOUT after
   /// reply_timeout, ENOBUFS when the kernel had to drop replies, EMSGSIZE if truncated).
   std::variant<std::span<const std::uint8_t>, int> recv_datagram() {
-    const auto timeout_ms = static_cast<int>(std::min<std::chrono::milliseconds::rep>(
-        opts.reply_timeout.count(), std::chrono::milliseconds::rep{1} << 30));
     for (;;) {
       // Read first and poll only when nothing is queued: ACKs are usually already there
       // (the kernel runs requests inside our sendmsg()), so this halves the syscalls.
@@ -195,7 +263,7 @@ struct NetlinkBackend::Impl {
           return errno;
         }
         pollfd p{fd, POLLIN, 0};
-        const int pr = poll(&p, 1, timeout_ms);
+        const int pr = poll(&p, 1, timeout_ms());
         if (pr < 0 && errno != EINTR) {
           return errno;
         }
@@ -247,31 +315,36 @@ struct NetlinkBackend::Impl {
     }
     sent += remaining;
     std::size_t budget = remaining + kStraySlack;
-    while (remaining > 0) {
-      if (budget-- == 0) {
-        fail_rest(EPROTO, "too many unexpected netlink messages");
+    const auto on_msg = [&](const Msg& m) {
+      const std::uint32_t k = m.hdr.nlmsg_seq - base;
+      if (m.hdr.nlmsg_type != NLMSG_ERROR || k >= slots.size() || !pending[k]) {
         return;
       }
-      auto d = recv_datagram();
-      if (const int* err = std::get_if<int>(&d)) {
+      pending[k] = false;
+      --remaining;
+      const auto ack = parse_ack(m, false);
+      if (!ack) {
+        error_for(k, EBADMSG, "malformed acknowledgement");
+      } else if (ack->error != 0) {
+        error_for(k, ack->error < 0 ? -ack->error : ack->error, ack->message);
+      }
+    };
+    while (remaining > 0) {
+      auto got = recv_acks(remaining);
+      if (const int* err = std::get_if<int>(&got)) {
         fail_rest(*err, *err == ETIMEDOUT ? "no acknowledgement from the kernel"
                                           : "acknowledgement lost");
         return;
       }
-      for_each_msg(std::get<0>(d), [&](const Msg& m) {
-        const std::uint32_t k = m.hdr.nlmsg_seq - base;
-        if (m.hdr.nlmsg_type != NLMSG_ERROR || k >= slots.size() || !pending[k]) {
-          return;
-        }
-        pending[k] = false;
-        --remaining;
-        const auto ack = parse_ack(m, false);
-        if (!ack) {
-          error_for(k, EBADMSG, "malformed acknowledgement");
-        } else if (ack->error != 0) {
-          error_for(k, ack->error < 0 ? -ack->error : ack->error, ack->message);
-        }
-      });
+      const std::size_t n = std::get<0>(got);
+      if (n > budget) {
+        fail_rest(EPROTO, "too many unexpected netlink messages");
+        return;
+      }
+      budget -= n;
+      for (std::size_t i = 0; i < n; ++i) {
+        for_each_msg(ack_datagram(i), on_msg, ack_truncated(i));
+      }
     }
   }
 
