@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
 #include <variant>
@@ -52,6 +53,16 @@ class Backend {
   virtual Result<Table> dump() = 0;
   /// Applies one op; nullopt on success.
   virtual std::optional<Error> apply(const Op& op) = 0;
+  /// Applies ops in order; element i is op i's outcome. A failed op does not stop the
+  /// later ones. Backends may pipeline (the netlink backend batches requests).
+  virtual std::vector<std::optional<Error>> apply_all(std::span<const Op> ops) {
+    std::vector<std::optional<Error>> out;
+    out.reserve(ops.size());
+    for (const Op& op : ops) {
+      out.push_back(apply(op));
+    }
+    return out;
+  }
   virtual Result<Info> info() = 0;
   virtual Result<Timeouts> timeouts() = 0;
   virtual Result<std::vector<SyncDaemon>> daemons() = 0;
