@@ -102,6 +102,15 @@ TEST_CASE("ops is one-packet scheduling for UDP and fwmark services only", "[ipv
   CHECK(flags("198.18.0.1 53", " protocol TCP") == 0);  // "requires UDP - resetting"
   CHECK(flags("198.18.0.1 53", " protocol SCTP") == 0);
   CHECK(flags("fwmark 1", "") == kSvcOnePacket);
+  // Seen in the guest: a group with addresses and fwmarks under TCP loses ops on
+  // both kinds of service.
+  const auto t = table_of(
+      "virtual_server_group G {\n 198.18.2.1 53\n fwmark 11\n}\n" +
+      vs("group G", " protocol TCP\n lvs_sched rr\n lvs_method NAT\n ops", rs("198.18.1.1 53")));
+  REQUIRE(t.services.size() == 2);
+  for (const auto& [k, s] : t.services) {
+    CHECK(s.spec.flags == 0);
+  }
 }
 
 TEST_CASE("Persistence: timeout, granularity, engine, and the forced 360 s for port 0",
