@@ -112,7 +112,8 @@ TEST_CASE("Every known scheduler is accepted", "[ipvs][dry_run]") {
   }
 }
 
-TEST_CASE("Deleting a service takes its destinations and flush takes everything", "[ipvs][dry_run]") {
+TEST_CASE("Deleting a service takes its destinations and flush takes everything",
+          "[ipvs][dry_run]") {
   DryRunBackend b;
   const ServiceKey k = tcp("198.18.0.1", 80);
   REQUIRE_FALSE(b.apply(AddService{k, spec("rr")}));
