@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
+# shellcheck shell=bash
 # Sourced by setup.sh and vmrun.sh: where the VM cache lives and how its
 # contents are keyed. Layout of $VM_CACHE:
 #   .lock              flock: setup holds it exclusively, each vmrun shared
@@ -21,15 +22,20 @@ vm_initrd_key() {
   vm_hash "$VM_CACHE/kernel/stamp" "$VM_DIR/common.sh" "$VM_DIR/mkinitrd.sh"
 }
 
-# Succeeds when the cache is complete and made by the current scripts.
-# (Whether a newer kernel package exists is setup.sh's business, not this.)
-vm_cache_current() {
+# Succeeds when the kernel directory is complete and made by the current
+# scripts. (Whether apt now names a newer kernel is setup.sh's business.)
+vm_kernel_current() {
   local k=$VM_CACHE/kernel f
-  for f in "$k/stamp" "$k/vmlinuz" "$k/kver" "$k/busybox" "$VM_CACHE/initrd.gz" \
-           "$VM_CACHE/initrd.stamp"; do
-    [ -s "$f" ] || return 1
+  for f in stamp vmlinuz kver busybox; do
+    [ -s "$k/$f" ] || return 1
   done
-  [ -d "$k/lib/modules/$(cat "$k/kver")" ] || return 1
-  grep -qx "script=$(vm_kernel_script_hash)" "$k/stamp" || return 1
+  [ -s "$k/lib/modules/$(cat "$k/kver")/modules.dep" ] || return 1
+  grep -qx "script=$(vm_kernel_script_hash)" "$k/stamp"
+}
+
+# Succeeds when the whole cache is complete and current.
+vm_cache_current() {
+  vm_kernel_current || return 1
+  [ -s "$VM_CACHE/initrd.gz" ] && [ -s "$VM_CACHE/initrd.stamp" ] || return 1
   [ "$(cat "$VM_CACHE/initrd.stamp")" = "$(vm_initrd_key)" ]
 }

@@ -15,6 +15,7 @@
 #   --check       exit 0 if the cache is complete and current, 1 if not; changes
 #                 nothing
 set -euo pipefail
+# shellcheck source=tests/vm/common.sh
 . "$(dirname "$(realpath "$0")")/common.sh"
 die() { echo "vm-setup: $*" >&2; exit 1; }
 
@@ -40,13 +41,8 @@ resolve_pkg() {
   apt-cache depends linux-image-amd64 2>/dev/null \
     | awk '/Depends: linux-image-[0-9]/ && !p {p = $2} END {print p}'
 }
-kernel_current() {
-  [ -s "$k/stamp" ] && grep -qx "script=$(vm_kernel_script_hash)" "$k/stamp" \
-    && [ -s "$k/vmlinuz" ] && [ -s "$k/busybox" ] && [ -s "$k/kver" ] \
-    && [ -d "$k/lib/modules/$(cat "$k/kver")" ]
-}
 have_pkg=
-if kernel_current; then have_pkg=$(sed -n 's/^pkg=//p' "$k/stamp"); fi
+if vm_kernel_current; then have_pkg=$(sed -n 's/^pkg=//p' "$k/stamp"); fi
 
 pkg=
 if [ -z "$have_pkg" ] || [ $mode = refresh ]; then

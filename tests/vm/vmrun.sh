@@ -27,6 +27,7 @@
 # KVM only if /dev/kvm is usable and the CPU shows vmx/svm, otherwise TCG),
 # VIGIL_VM_APPEND (extra guest kernel parameters).
 set -uo pipefail
+# shellcheck source=tests/vm/common.sh
 . "$(dirname "$(realpath "$0")")/common.sh"
 vmfail() { echo "vmrun: $*" >&2; exit 125; }
 usage() { sed -n '/^# Usage:/,/^# Env:/{/^# Env:/d;s/^# \{0,1\}//;p}' "$0" >&2; exit 125; }
@@ -39,7 +40,7 @@ while getopts "m:c:t:e:w:vh" o; do
     t) tmo=$OPTARG ;;
     e) envs+=("$OPTARG") ;;
     w) d=$(realpath -e "$OPTARG") || vmfail "-w $OPTARG: no such directory"
-       [ -d "$d" ] && [ "$d" != / ] || vmfail "-w $OPTARG: not a directory other than /"
+       if [ ! -d "$d" ] || [ "$d" = / ]; then vmfail "-w $OPTARG: not a directory other than /"; fi
        wdirs+=("$d") ;;
     v) verbose=1 ;;
     *) usage ;;
@@ -53,6 +54,7 @@ done
 for v in "${envs[@]}"; do
   [[ $v =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || vmfail "-e $v: not a variable name"
 done
+[ "${VIGIL_VM_GUEST:-}" != 1 ] || vmfail "cannot start a guest inside a guest"
 command -v qemu-system-x86_64 >/dev/null \
   || vmfail "qemu-system-x86_64 not found (run scripts/install-deps.sh)"
 t0=$(date +%s%N)
@@ -172,7 +174,7 @@ if [ -s "$run/rc" ]; then
   fi
   exit "$rc"
 fi
-if [ $qrc -eq 124 ] || [ $qrc -eq 137 ]; then
+if [ "$qrc" -eq 124 ] || [ "$qrc" -eq 137 ]; then
   console_log "timed out after $tmo s"
   exit 124
 fi

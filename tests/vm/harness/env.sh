@@ -12,9 +12,11 @@ fail() { echo "harness_env: $*" >&2; exit 1; }
 [ "$(hostname)" = vm ] || fail "hostname is $(hostname)"
 # No way out: lo is the only network device, and it is up.
 [ "$(ls /sys/class/net)" = lo ] || fail "network devices: $(ls /sys/class/net | tr '\n' ' ')"
-ip -o link show lo | grep -q '[<,]UP[,>]' || fail "lo is down"
+lo=$(ip -o link show lo)
+grep -q '[<,]UP[,>]' <<<"$lo" || fail "lo is down: $lo"
 [ "$(stat -f -c %T /tmp)" = tmpfs ] || fail "/tmp is $(stat -f -c %T /tmp)"
-echo x >/tmp/harness_env && [ "$(cat /tmp/harness_env)" = x ] || fail "/tmp not writable"
+echo x >/tmp/harness_env || fail "/tmp not writable"
+[ "$(cat /tmp/harness_env)" = x ] || fail "/tmp lost what was written"
 [ "$(cat <(echo fd))" = fd ] || fail "no /dev/fd for <(...)"
 # The host's root is writable through the overlay (and discarded at poweroff).
 touch /etc/vigil-harness-env || fail "/etc not writable"
@@ -31,6 +33,8 @@ ip link set vmh1 up
 ip -n h1 addr add 198.18.0.2/30 dev vmh2
 ip -n h1 link set vmh2 up
 ip -n h1 link set lo up
-ip netns exec h1 ip -o addr show vmh2 | grep -q 198.18.0.2 || fail "netns setup"
+# (Output captured first: with pipefail, grep -q's early exit can fail the pipe.)
+addrs=$(ip netns exec h1 ip -o addr show vmh2) || fail "ip netns exec"
+grep -q 198.18.0.2 <<<"$addrs" || fail "netns setup: $addrs"
 ip netns del h1
 echo "harness_env: ok"

@@ -4,7 +4,7 @@
 # command's exit status, a timeout as 124 and a guest that dies as 125, and a
 # -w directory is written through to the host.
 set -uo pipefail
-cd "$(dirname "$0")/../../.."
+cd "$(dirname "$0")/../../.." || exit 1
 vmrun=tests/vm/vmrun.sh
 failed=0
 expect() { # expect STATUS WHAT CMD...
