@@ -113,12 +113,13 @@ trap 'kill -TERM "$qpid" 2>/dev/null; interrupted=1' INT TERM HUP
 interrupted=0
 
 q() { printf "'%s'" "${1//\'/\'\\\'\'}"; } # quote for sh
+c() { printf '%s' "${1//,/,,}"; }               # quote for a qemu option value
 o9p=trans=virtio,version=9p2000.L,msize=512000
 fs=(-fsdev "local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap"
     -device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot
-    -fsdev "local,id=modules,path=$VM_CACHE/kernel/lib/modules,security_model=none,readonly=on"
+    -fsdev "local,id=modules,path=$(c "$VM_CACHE/kernel/lib/modules"),security_model=none,readonly=on"
     -device virtio-9p-pci,fsdev=modules,mount_tag=modules
-    -fsdev "local,id=vmrun,path=$run,security_model=none"
+    -fsdev "local,id=vmrun,path=$(c "$run"),security_model=none"
     -device virtio-9p-pci,fsdev=vmrun,mount_tag=vmrun)
 # The guest's /bin/sh runs this: environment, writable dirs, cwd, exec CMD.
 {
@@ -129,13 +130,13 @@ fs=(-fsdev "local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=r
   done
   i=0
   for d in "${wdirs[@]}"; do
-    fs+=(-fsdev "local,id=w$i,path=$d,security_model=none,multidevs=remap"
+    fs+=(-fsdev "local,id=w$i,path=$(c "$d"),security_model=none,multidevs=remap"
          -device "virtio-9p-pci,fsdev=w$i,mount_tag=w$i")
     echo "mkdir -p $(q "$d") && mount -t 9p -o $o9p,cache=none w$i $(q "$d") \\"
     echo "  || { echo 'vmrun: cannot mount '$(q "$d"); exit 125; }"
     i=$((i + 1))
   done
-  echo "cd $(q "$PWD") || exit 125"
+  echo "cd $(q "$PWD") || { echo 'vmrun: no '$(q "$PWD")' in the guest (its /tmp is its own)'; exit 125; }"
   printf 'exec'
   for a in "$@"; do printf ' %s' "$(q "$a")"; done
   echo
@@ -147,7 +148,7 @@ append+=" ${VIGIL_VM_APPEND:-}"
 timeout -k 5 "$tmo" qemu-system-x86_64 "${acc[@]}" -m "$mem" -smp "$cpus" \
   -nodefaults -no-user-config -display none -no-reboot \
   -chardev stdio,id=out,signal=off -serial chardev:out \
-  -chardev file,id=con,path="$tmp/console.log" -serial chardev:con \
+  -chardev file,id=con,path="$(c "$tmp/console.log")" -serial chardev:con \
   -kernel "$kernel" -initrd "$VM_CACHE/initrd.gz" -append "$append" \
   "${fs[@]}" </dev/null &
 qpid=$!
