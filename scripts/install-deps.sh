@@ -11,6 +11,10 @@ pkgs=(
   catch2 nlohmann-json3-dev libfmt-dev
   clang libclang-rt-14-dev clang-format
   iproute2 keepalived ipvsadm time
+  # VM tests (tests/vm): qemu boots Debian's kernel; kmod gives depmod on the
+  # host and modprobe in the guest (which runs the host's root); cpio, xz and
+  # zstd build the initramfs and unpack the kernel.
+  qemu-system-x86 kmod cpio xz-utils zstd
 )
 missing=()
 for p in "${pkgs[@]}"; do
@@ -26,4 +30,7 @@ fi
 if command -v systemctl >/dev/null 2>&1; then
   systemctl disable --now keepalived >/dev/null 2>&1 || true
 fi
+# One-time VM setup (kernel, busybox, initramfs) into the VM cache; a no-op
+# when the cache is current.
+"$(dirname "$0")/../tests/vm/setup.sh"
 echo "install-deps: ok"
