@@ -61,7 +61,8 @@ class CheckerDaemon {
     global_ = model.global;
     wait_signal();
     const auto before = backend_.requests_sent();
-    ipvs::SyncReport r = reconciler_.start(ipvs::desired_state(model), model.global.lvs_flush);
+    ipvs::SyncReport r =
+        reconciler_.start(ipvs::desired_state(model), model.global.global_defs.lvs_flush);
     report(SyncKind::Start, r, before);
     arm_resync();
   }
@@ -116,7 +117,8 @@ class CheckerDaemon {
     if (opts_.dont_release_ipvs) {
       log::notice("ipvs: leaving the table in place (--dont-release-ipvs)");
     } else {
-      const bool flush_all = global_.lvs_flush_on_stop && !global_.lvs_flush_on_stop_vs;
+      const bool flush_all =
+          global_.global_defs.lvs_flush_on_stop && !global_.global_defs.lvs_flush_on_stop_vs;
       const auto before = backend_.requests_sent();
       report(SyncKind::Release, reconciler_.release(flush_all), before);
     }
@@ -206,9 +208,10 @@ bool daemonize() {
 int run_checker(const CliOptions& opts, const ConfigLoader& load, config::LoadResult first,
                 std::ostream& out) {
   if (opts.dry_run) {
-    ipvs::DryRunBackend dry(out);
+    ipvs::DryRunBackend dry(&out);
     ipvs::Reconciler rec(dry);
-    ipvs::SyncReport r = rec.start(ipvs::desired_state(first.model), first.model.global.lvs_flush);
+    ipvs::SyncReport r =
+        rec.start(ipvs::desired_state(first.model), first.model.global.global_defs.lvs_flush);
     return r.clean() ? kExitOk : kExitFatal;
   }
 

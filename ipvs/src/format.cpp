@@ -419,7 +419,7 @@ std::string rule(const Op& op) {
           [](const AddService& o) { return service_rule('A', o.key, o.spec); },
           [](const EditService& o) { return service_rule('E', o.key, o.spec); },
           [](const DelService& o) { return fmt::format("-D {}", rule_service(o.key)); },
-          [](const AddDest& o) { return dest_rule('a', o.svc, o.key, o.spec, false); },
+          [](const AddDest& o) { return dest_rule('a', o.svc, o.key, o.spec, true); },
           [](const EditDest& o) { return dest_rule('e', o.svc, o.key, o.spec, true); },
           [](const DelDest& o) {
             return fmt::format("-d {} -r {}", rule_service(o.svc),

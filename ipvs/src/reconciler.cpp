@@ -62,22 +62,40 @@ std::set<ServiceKey> Reconciler::owned() const {
 }
 
 void Reconciler::apply_all(const std::vector<Op>& ops, SyncReport& report) {
-  std::set<ServiceKey> missing;  // services whose add failed: their destinations can't follow
+  // Two pipelined batches: first the ops that need no service (adding and
+  // editing services), then the rest, leaving out the destination ops of a
+  // service whose add failed (the kernel would refuse them all with ESRCH).
+  std::vector<Op> first;
+  std::vector<Op> second;
   for (const Op& op : ops) {
-    if (auto svc = needs_service(op); svc && missing.count(*svc) != 0) {
-      ++report.skipped;
-      continue;
-    }
-    std::optional<Error> err = backend_.apply(op);
-    if (err) {
-      if (const auto* add = std::get_if<AddService>(&op)) {
-        missing.insert(add->key);
-      }
-    } else if (const auto* del = std::get_if<DelService>(&op)) {
-      retired_.erase(del->key);
-    }
-    report.ops.push_back(Applied{op, std::move(err)});
+    (needs_service(op) || std::holds_alternative<DelService>(op) ? second : first).push_back(op);
   }
+  std::set<ServiceKey> missing;
+  auto send = [&](const std::vector<Op>& batch) {
+    std::vector<std::optional<Error>> results = backend_.apply_all(batch);
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      std::optional<Error> err = i < results.size() ? std::move(results[i]) : std::nullopt;
+      const Op& op = batch[i];
+      if (err) {
+        if (const auto* add = std::get_if<AddService>(&op)) {
+          missing.insert(add->key);
+        }
+      } else if (const auto* del = std::get_if<DelService>(&op)) {
+        retired_.erase(del->key);
+      }
+      report.ops.push_back(Applied{op, std::move(err)});
+    }
+  };
+  send(first);
+  std::erase_if(second, [&](const Op& op) {
+    auto svc = needs_service(op);
+    if (svc && missing.count(*svc) != 0) {
+      ++report.skipped;
+      return true;
+    }
+    return false;
+  });
+  send(second);
 }
 
 SyncReport Reconciler::sync(bool read_kernel) {

@@ -328,7 +328,7 @@ TEST_CASE("rule() writes each op as an ipvsadm -R line", "[ipvs][format]") {
        "-E --sctp-service 198.18.0.4:5000 -s rr"},
       {DelService{udp("198.18.0.3", 53)}, "-D -u 198.18.0.3:53"},
       {AddDest{tcp("198.18.0.1", 80), dk("198.18.1.1", 80), e},
-       "-a -t 198.18.0.1:80 -r 198.18.1.1:80 -m -w 3"},
+       "-a -t 198.18.0.1:80 -r 198.18.1.1:80 -m -w 3 -x 50 -y 5"},
       {EditDest{tcp("198.18.0.1", 80), dk("198.18.1.1", 80), e},
        "-e -t 198.18.0.1:80 -r 198.18.1.1:80 -m -w 3 -x 50 -y 5"},
       {EditDest{tcp("198.18.0.1", 80), dk("198.18.1.4", 80), tun(TunType::Gue, 6081, kTunNoCsum)},

@@ -77,7 +77,7 @@ std::size_t count_ops(const SyncReport& r) {
 
 TEST_CASE("reconciler programs an empty kernel and then has nothing to do", "[reconciler]") {
   std::ostringstream out;
-  DryRunBackend kernel(out);
+  DryRunBackend kernel(&out);
   Reconciler rec(kernel);
   auto r = rec.start(
       desired_of({service(tcp("198.18.0.1", 80), "rr", {"198.18.1.1", "198.18.1.2"})}), false);
@@ -91,7 +91,7 @@ TEST_CASE("reconciler programs an empty kernel and then has nothing to do", "[re
 
 TEST_CASE("reconciler adopts a matching table on start without touching it", "[reconciler]") {
   std::ostringstream out;
-  DryRunBackend kernel(out);
+  DryRunBackend kernel(&out);
   {
     Reconciler first(kernel);
     first.start(big(10, 10), false);
@@ -107,7 +107,7 @@ TEST_CASE("reconciler adopts a matching table on start without touching it", "[r
 
 TEST_CASE("one changed destination in 10,000 is one op and no dump", "[reconciler]") {
   std::ostringstream out;
-  DryRunBackend kernel(out);
+  DryRunBackend kernel(&out);
   Reconciler rec(kernel);
   Desired d = big(1000, 10);
   REQUIRE(rec.start(d, false).clean());
@@ -127,7 +127,7 @@ TEST_CASE("reconciler leaves services it does not own alone", "[reconciler]") {
   Table foreign;
   Service other = service(tcp("198.18.9.9", 80), "rr", {"198.18.9.10"});
   foreign.services.emplace(other.key, other);
-  DryRunBackend kernel(out, foreign);
+  DryRunBackend kernel(&out, foreign);
   Reconciler rec(kernel);
   REQUIRE(
       rec.start(desired_of({service(tcp("198.18.0.1", 80), "rr", {"198.18.1.1"})}), false).clean());
@@ -138,12 +138,12 @@ TEST_CASE("reconciler leaves services it does not own alone", "[reconciler]") {
   CHECK(left.count(other.key) == 1);
 }
 
-TEST_CASE("lvs_flush flushes everything at start; lvs_flush_on_stop at stop", "[reconciler]") {
+TEST_CASE("lvs_flush flushes everything at start, lvs_flush_on_stop at stop", "[reconciler]") {
   std::ostringstream out;
   Table foreign;
   Service other = service(tcp("198.18.9.9", 80), "rr", {"198.18.9.10"});
   foreign.services.emplace(other.key, other);
-  DryRunBackend kernel(out, foreign);
+  DryRunBackend kernel(&out, foreign);
   Reconciler rec(kernel);
   auto r = rec.start(desired_of({service(tcp("198.18.0.1", 80), "rr", {"198.18.1.1"})}), true);
   REQUIRE(r.clean());
@@ -156,7 +156,7 @@ TEST_CASE("lvs_flush flushes everything at start; lvs_flush_on_stop at stop", "[
 
 TEST_CASE("resync repairs a flushed table and a deleted destination", "[reconciler]") {
   std::ostringstream out;
-  DryRunBackend kernel(out);
+  DryRunBackend kernel(&out);
   Reconciler rec(kernel);
   const Service s = service(tcp("198.18.0.1", 80), "rr", {"198.18.1.1", "198.18.1.2"});
   REQUIRE(rec.start(desired_of({s}), false).clean());
@@ -184,7 +184,7 @@ TEST_CASE("resync repairs a flushed table and a deleted destination", "[reconcil
 
 TEST_CASE("a refused op is reported, the rest applies, and it is retried", "[reconciler]") {
   std::ostringstream out;
-  DryRunBackend kernel(out);
+  DryRunBackend kernel(&out);
   Reconciler rec(kernel);
   Service good = service(tcp("198.18.0.1", 80), "rr", {"198.18.1.1"});
   Service bad = service(tcp("198.18.0.2", 80), "nosuch", {"198.18.1.1", "198.18.1.2"});
@@ -206,7 +206,7 @@ TEST_CASE("a refused op is reported, the rest applies, and it is retried", "[rec
 
 TEST_CASE("update deletes services dropped from the config", "[reconciler]") {
   std::ostringstream out;
-  DryRunBackend kernel(out);
+  DryRunBackend kernel(&out);
   Reconciler rec(kernel);
   Service a = service(tcp("198.18.0.1", 80), "rr", {"198.18.1.1"});
   Service b = service(tcp("198.18.0.2", 80), "rr", {"198.18.1.1"});
@@ -220,10 +220,10 @@ TEST_CASE("update deletes services dropped from the config", "[reconciler]") {
 
 TEST_CASE("timeouts and sync daemons are set once and stopped on release", "[reconciler]") {
   std::ostringstream out;
-  DryRunBackend kernel(out);
+  DryRunBackend kernel(&out);
   Reconciler rec(kernel);
   Desired d;
-  d.timeouts = Timeouts{900, 120, 300};
+  d.timeouts = Timeouts{600, 60, 200};  // the kernel defaults are 900 120 300
   SyncDaemon m;
   m.role = SyncDaemon::Role::Master;
   m.mcast_ifn = "eth0";

@@ -29,7 +29,8 @@ for conf in "${list[@]}"; do
   if ! "$VIGILD" -C --dry-run -f "$conf" >/tmp/dry.rules 2>/tmp/dry.err; then
     fail "$name: vigild --dry-run failed: $(cat /tmp/dry.err)"; continue
   fi
-  expected=$(sorted_rules </tmp/dry.rules)
+  # ipvsadm -Sn never prints thresholds (-x/-y); they are checked below.
+  expected=$(sed -E 's/ -[xy] [0-9]+//g' /tmp/dry.rules | sorted_rules)
   start_vigild /tmp/vigild.log -f "$conf"
   if poll 60 test "$(kernel_rules)" = "$expected"; then
     pass "$name: ipvsadm -Sn equals the dry run ($(echo "$expected" | grep -c .) rules)"
@@ -38,6 +39,18 @@ for conf in "${list[@]}"; do
     diff <(echo "$expected") <(kernel_rules) | head -20
     tail -20 /tmp/vigild.log
   fi
+  while read -r line; do
+    svc=$(echo "$line" | awk '{ print $2, $3 }')
+    rs=$(echo "$line" | sed -E 's/.* -r ([^ ]+) .*/\1/')
+    x=$(echo "$line" | sed -nE 's/.* -x ([0-9]+).*/\1/p'); y=$(echo "$line" | sed -nE 's/.* -y ([0-9]+).*/\1/p')
+    # shellcheck disable=SC2086
+    got=$(ipvsadm -Ln --thresholds $svc | awk -v rs="$rs" '$2 == rs { print $3, $4 }')
+    if [ "$got" = "${x:-0} ${y:-0}" ]; then
+      pass "$name: thresholds of $rs ($got)"
+    else
+      fail "$name: thresholds of $rs: kernel '$got', want '${x:-0} ${y:-0}'"
+    fi
+  done < <(grep -E '^-a .* -[xy] ' /tmp/dry.rules)
   if set_line=$(grep -E '^--set ' /tmp/dry.rules); then
     read -r _ tcp tcpfin udp <<<"$set_line"
     got=$(ipvsadm -Ln --timeout)

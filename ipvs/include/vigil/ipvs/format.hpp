@@ -20,8 +20,9 @@ namespace vigil::ipvs {
 /// `--stop-daemon master`.
 ///
 /// -A and -a lines are exactly what `ipvsadm -Sn` prints for the entry they
-/// create, so ipvsadm's quirks carry over: -a has no -x/-y (ipvsadm -Sn never
-/// saves thresholds; -e lines do carry them), -M and the netmask only appear
+/// create, so ipvsadm's quirks carry over, with one exception: -a lines carry
+/// -x/-y when the destination has thresholds (ipvsadm -Sn never saves them,
+/// which would lose them on `ipvsadm -R`). -M and the netmask only appear
 /// with -p, and a service whose only scheduler flag has no name under its
 /// scheduler (flag-3 with sh or mh) prints a bare "-b ", which `ipvsadm -R`
 /// then refuses.
