@@ -20,7 +20,7 @@ poll() {
 # The guest starts with lo down and no interfaces; IPVS refuses destinations
 # while lo is down. eth0 (a dummy) is for lvs_sync_daemon.
 guest_setup() {
-  [ "${VMRUN_GUEST:-}" = 1 ] || die "this test must run inside a VM guest (tests/vm/vmrun.sh)"
+  [ "${VIGIL_VM_GUEST:-}" = 1 ] || die "this test must run inside a VM guest (tests/vm/vmrun.sh)"
   ip link set lo up || die "cannot bring lo up"
   modprobe ip_vs || die "modprobe ip_vs failed"
   ip link add eth0 type dummy 2>/dev/null || true

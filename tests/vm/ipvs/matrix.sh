@@ -32,7 +32,8 @@ for conf in "${list[@]}"; do
   # ipvsadm -Sn never prints thresholds (-x/-y); they are checked below.
   expected=$(sed -E 's/ -[xy] [0-9]+//g' /tmp/dry.rules | sorted_rules)
   start_vigild /tmp/vigild.log -f "$conf"
-  if poll 60 test "$(kernel_rules)" = "$expected"; then
+  rules_match() { [ "$(kernel_rules)" = "$expected" ]; }
+  if poll 60 rules_match; then
     pass "$name: ipvsadm -Sn equals the dry run ($(echo "$expected" | grep -c .) rules)"
   else
     fail "$name: ipvsadm -Sn differs from the dry run"

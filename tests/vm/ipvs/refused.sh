@@ -63,7 +63,7 @@ ipvsadm -Sn | grep -q -- '-a -t 198.18.0.1:80 -r 198.18.1.1:80 -m -w 1' \
   && ipvsadm -Sn | grep -q -- '-a -t 198.18.0.4:80 -r 198.18.1.4:80 -g -w 1' \
   && pass "the rest is applied" || fail "the good services are missing"
 # Let several resyncs retry; each failure is logged only once.
-n=$(date +%s); poll 10 test "$(date +%s)" -ge $((n + 4))
+until=$((SECONDS + 4)); until [ "$SECONDS" -ge "$until" ]; do sleep 0.2; done
 kill -0 "$VPID" && pass "vigild still running" || fail "vigild died"
 [ "$(grep -c '198.18.0.2:80: No such file' /tmp/vigild.log)" = 1 ] \
   && pass "repeated failure logged once" || fail "repeated failure logged $(grep -c '198.18.0.2:80: No such file' /tmp/vigild.log) times"
