@@ -295,7 +295,8 @@ struct NetlinkBackend::Impl {
     }
     const auto error_for = [&](std::size_t k, int err, std::string detail) {
       const Op& op = ops[*slots[k]];
-      out[*slots[k]] = Error{netlink::op_name(op), netlink::describe(op), err, std::move(detail)};
+      out[*slots[k]] =
+          Error{std::string(ipvs::op_name(op)), ipvs::describe(op), err, std::move(detail)};
     };
     const auto fail_rest = [&](int err, const std::string& detail) {
       for (std::size_t k = 0; k < slots.size(); ++k) {
@@ -522,27 +523,26 @@ Result<Table> NetlinkBackend::dump() {
   for (auto& [key, svc] : t.services) {
     const Family af = key.af;
     auto& dests = svc.dests;
-    err =
-        impl_->query(IPVS_CMD_GET_DEST, true, &key, "dump destinations of", netlink::describe(key),
-                     [&dests, af](std::span<const std::uint8_t> attrs) -> std::optional<Error> {
-                       using Top = Attrs<IPVS_CMD_ATTR_MAX>;
-                       static const Top::Policy policy = [] {
-                         Top::Policy p{};
-                         p[IPVS_CMD_ATTR_DEST] = pol(NLA_NESTED);
-                         return p;
-                       }();
-                       const auto top = Top::parse(attrs, policy);
-                       if (!top || !top->has(IPVS_CMD_ATTR_DEST)) {
-                         return netlink::bad_reply("destination", "no destination attribute");
-                       }
-                       auto d = netlink::parse_dest(top->bytes(IPVS_CMD_ATTR_DEST), af);
-                       if (!d.ok()) {
-                         return d.error();
-                       }
-                       const DestKey dk = d.value().key;
-                       dests.insert_or_assign(dk, std::move(d).value());
-                       return std::nullopt;
-                     });
+    err = impl_->query(IPVS_CMD_GET_DEST, true, &key, "dump destinations of", ipvs::describe(key),
+                       [&dests, af](std::span<const std::uint8_t> attrs) -> std::optional<Error> {
+                         using Top = Attrs<IPVS_CMD_ATTR_MAX>;
+                         static const Top::Policy policy = [] {
+                           Top::Policy p{};
+                           p[IPVS_CMD_ATTR_DEST] = pol(NLA_NESTED);
+                           return p;
+                         }();
+                         const auto top = Top::parse(attrs, policy);
+                         if (!top || !top->has(IPVS_CMD_ATTR_DEST)) {
+                           return netlink::bad_reply("destination", "no destination attribute");
+                         }
+                         auto d = netlink::parse_dest(top->bytes(IPVS_CMD_ATTR_DEST), af);
+                         if (!d.ok()) {
+                           return d.error();
+                         }
+                         const DestKey dk = d.value().key;
+                         dests.insert_or_assign(dk, std::move(d).value());
+                         return std::nullopt;
+                       });
     if (err) {
       return *err;
     }

@@ -220,10 +220,11 @@ Result<std::vector<std::uint8_t>> encode(const Op& op, std::uint16_t family_id, 
       },
       op);
   if (bad) {
-    return Error{op_name(op), describe(op), EINVAL, *bad};
+    return Error{std::string(ipvs::op_name(op)), ipvs::describe(op), EINVAL, *bad};
   }
   if (!b.ok()) {
-    return Error{op_name(op), describe(op), ENOMEM, "cannot build the netlink request"};
+    return Error{std::string(ipvs::op_name(op)), ipvs::describe(op), ENOMEM,
+                 "cannot build the netlink request"};
   }
   return b.bytes();
 }

@@ -17,19 +17,13 @@
 #include <vector>
 
 #include "vigil/ipvs/backend.hpp"
+#include "vigil/ipvs/format.hpp"
 #include "vigil/ipvs/table.hpp"
 
 namespace vigil::ipvs::netlink {
 
-// ---------------------------------------------------------------------------
-// Descriptions (keep in step with format.hpp once it exists).
-
-/// "add service", "delete destination", ...
-std::string op_name(const Op& op);
-/// "TCP 198.18.0.1:80", "FWM 7 IPv6", "TCP 198.18.0.1:80 -> 198.18.1.1:80", ...
-std::string describe(const Op& op);
-std::string describe(const ServiceKey& key);
-std::string describe(const ServiceKey& svc, const DestKey& dest);
+// Op names and object descriptions in errors come from format.hpp
+// (ipvs::op_name, ipvs::describe), as everywhere else.
 
 /// AF_INET / AF_INET6 for a family; 0 for Family::None.
 std::uint16_t to_af(Family f);
