@@ -1,14 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Builds the libFuzzer parser target (clang + ASan + UBSan + LeakSanitizer) and
-# runs it for a bounded time over a seed corpus made of every config in the
-# tree. Usage: scripts/fuzz.sh [SECONDS]   (default 120). Fails on any crash,
-# leak, timeout or out-of-memory.
+# Builds the libFuzzer targets (clang + ASan + UBSan + LeakSanitizer) and runs
+# them for a bounded time: the config parser over a seed corpus made of every
+# config in the tree (SECONDS), then the IPVS netlink reply parsers (a quarter
+# of SECONDS). Usage: scripts/fuzz.sh [SECONDS]   (default 120). Fails on any
+# crash, leak, timeout or out-of-memory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-120}
 cmake --preset fuzz >/dev/null
-cmake --build --preset fuzz --target fuzz_parser
+cmake --build --preset fuzz --target fuzz_parser fuzz_ipvs_netlink
 work=build/fuzz/corpus
 seeds=build/fuzz/seeds
 rm -rf "$seeds"; mkdir -p "$work" "$seeds"
@@ -28,4 +29,18 @@ if [ "$status" -ne 0 ]; then
   echo "fuzz: FAILED (status $status); reproducer in build/fuzz/artifacts/" >&2
   exit 1
 fi
-echo "fuzz: no crash, hang or leak in ${secs}s"
+echo "fuzz: parser: no crash, hang or leak in ${secs}s"
+
+nl_secs=$(( secs / 4 > 10 ? secs / 4 : 10 ))
+mkdir -p build/fuzz/corpus-ipvs-netlink
+UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+ASAN_OPTIONS=detect_leaks=1 \
+  build/fuzz/tests/fuzz/fuzz_ipvs_netlink build/fuzz/corpus-ipvs-netlink \
+    -max_total_time="$nl_secs" -timeout=10 -rss_limit_mb=2048 -max_len=4096 \
+    -print_final_stats=1 -artifact_prefix=build/fuzz/artifacts/ 2>&1 | tail -n 12
+status=${PIPESTATUS[0]}
+if [ "$status" -ne 0 ]; then
+  echo "fuzz: ipvs netlink FAILED (status $status); reproducer in build/fuzz/artifacts/" >&2
+  exit 1
+fi
+echo "fuzz: ipvs netlink replies: no crash, hang or leak in ${nl_secs}s"
