@@ -9,3 +9,5 @@ vigil_add_vm_test(NAME ipvs_drift TIMEOUT 300
   COMMAND ${ipvs_vm_dir}/drift.sh $<TARGET_FILE:vigild>)
 vigil_add_vm_test(NAME ipvs_refused TIMEOUT 300
   COMMAND ${ipvs_vm_dir}/refused.sh $<TARGET_FILE:vigild>)
+vigil_add_vm_test(NAME ipvs_flush TIMEOUT 300
+  COMMAND ${ipvs_vm_dir}/flush.sh $<TARGET_FILE:vigild>)
