@@ -3,6 +3,7 @@
 #include "vigil/daemon/cli.hpp"
 
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -146,4 +147,46 @@ TEST_CASE("Config test (-t) exits 6 when scripts would run without script securi
       run({"-t", "-f",
            write_temp("gone.conf", "global_defs {\n  startup_script /nonexistent/x.sh\n}\n")});
   CHECK(gone.rc == 0);
+}
+
+TEST_CASE("The IPVS options parse (--dry-run, --ipvs-resync, -G)", "[daemon][cli]") {
+  std::vector<std::string> args = {"vigild", "-C", "--dry-run", "--ipvs-resync=0.5", "-G"};
+  std::vector<char*> argv;
+  for (auto& a : args) {
+    argv.push_back(a.data());
+  }
+  std::ostringstream err;
+  auto o = parse_args(static_cast<int>(argv.size()), argv.data(), err);
+  REQUIRE(o);
+  CHECK(o->check_only);
+  CHECK(o->dry_run);
+  CHECK(o->no_syslog);
+  CHECK(o->ipvs_resync == std::chrono::milliseconds(500));
+  for (const char* bad : {"--ipvs-resync=0", "--ipvs-resync=abc", "--ipvs-resync=1e9"}) {
+    CHECK(run({bad}).rc == kExitProgramError);
+  }
+}
+
+TEST_CASE("vigild -C --dry-run prints the ops for an empty table as ipvsadm -R input",
+          "[daemon][cli]") {
+  const auto conf = write_temp("dry.conf",
+                               "virtual_server 198.18.0.1 80 {\n"
+                               "  lvs_sched wrr\n  lvs_method DR\n  protocol TCP\n"
+                               "  persistence_timeout 60\n"
+                               "  real_server 198.18.1.1 80 { weight 3 }\n"
+                               "}\n");
+  const Run r = run({"-C", "--dry-run", "-f", conf});
+  CHECK(r.rc == kExitOk);
+  CHECK(r.out ==
+        "-A -t 198.18.0.1:80 -s wrr -p 60\n"
+        "-a -t 198.18.0.1:80 -r 198.18.1.1:80 -g -w 3\n");
+}
+
+TEST_CASE("vigild ipvs rejects unknown arguments without touching the kernel", "[daemon][cli]") {
+  const Run r = run({"ipvs", "--bogus"});
+  CHECK(r.rc == kExitProgramError);
+  CHECK_THAT(r.err, Catch::Contains("unknown argument '--bogus'"));
+  const Run h = run({"ipvs", "--help"});
+  CHECK(h.rc == kExitOk);
+  CHECK_THAT(h.out, Catch::Contains("ipvsadm -Ln"));
 }
