@@ -11,7 +11,9 @@
 #    so host-built binaries run unchanged and guest writes vanish at poweroff;
 #  - mounts the kernel's modules (tag "modules") at /lib/modules and the run
 #    directory (tag "vmrun", writable) at /run/vmrun/io;
-#  - gives it a fresh /run, /tmp and /dev/shm (tmpfs), /dev/pts, /dev/fd, lo up;
+#  - gives it a fresh /run and /dev/shm (tmpfs), /dev/pts, /dev/fd, lo up; /tmp
+#    stays the host's, seen through the overlay (writes stay in the guest), so a
+#    source tree cloned under /tmp (as CI may do) is visible in the guest;
 #  - switch_roots into it (module autoload needs the real root, not a chroot:
 #    the kernel runs /sbin/modprobe, i.e. the host's kmod);
 #  - runs /run/vmrun/io/cmd with /bin/sh, stdout and stderr to ttyS0 (the
@@ -76,7 +78,6 @@ ln -sf /proc/self/fd/2 $n/dev/stderr
 mount -t devpts -o newinstance,ptmxmode=0666 devpts $n/dev/pts
 mount -t tmpfs -o mode=1777 shm $n/dev/shm
 mount -t tmpfs -o mode=755 run $n/run # no stale host pid files
-mount -t tmpfs -o mode=1777 tmp $n/tmp
 mount -t cgroup2 cgroup2 $n/sys/fs/cgroup 2>/dev/null
 mkdir -p $n/lib/modules $n/run/vmrun/io
 mount -t 9p -o $o9p,ro,cache=loose modules $n/lib/modules || fail "mount 9p modules"

@@ -16,7 +16,8 @@
 #               path); everything else the guest writes is discarded
 #   -v          report boot and command times (also VIGIL_VM_VERBOSE=1)
 # CMD runs as root with the current directory as its working directory, stdin
-# /dev/null, fresh tmpfs /tmp and /run, and stdout+stderr streamed to our
+# /dev/null, a fresh tmpfs /run (/tmp is the host's, seen through the overlay:
+# guest writes stay in the guest), and stdout+stderr streamed to our
 # stdout (the guest's ttyS0). The guest kernel's console (ttyS1) goes to a log
 # that is shown on stderr when the run fails or times out, or when the kernel
 # reported a bug or warning. Exit status: CMD's; 124 on timeout; 125 if the VM
@@ -136,7 +137,7 @@ fs=(-fsdev "local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=r
     echo "  || { echo 'vmrun: cannot mount '$(q "$d"); exit 125; }"
     i=$((i + 1))
   done
-  echo "cd $(q "$PWD") || { echo 'vmrun: no '$(q "$PWD")' in the guest (its /tmp is its own)'; exit 125; }"
+  echo "cd $(q "$PWD") || { echo 'vmrun: no '$(q "$PWD")' in the guest (only /run and /dev/shm are the guest's own)'; exit 125; }"
   printf 'exec'
   for a in "$@"; do printf ' %s' "$(q "$a")"; done
   echo
