@@ -137,7 +137,7 @@ fs=(-fsdev "local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=r
     echo "  || { echo 'vmrun: cannot mount '$(q "$d"); exit 125; }"
     i=$((i + 1))
   done
-  echo "cd $(q "$PWD") || { echo 'vmrun: no '$(q "$PWD")' in the guest (only /run and /dev/shm are the guest's own)'; exit 125; }"
+  echo "cd $(q "$PWD") || { echo 'vmrun: no '$(q "$PWD")' in the guest (is the tree on a path the guest shares?)'; exit 125; }"
   printf 'exec'
   for a in "$@"; do printf ' %s' "$(q "$a")"; done
   echo
