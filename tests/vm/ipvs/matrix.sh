@@ -4,7 +4,8 @@
 # `ipvsadm -Sn` must equal `vigild -C --dry-run` (as sets of rules); the
 # timeouts and sync daemons must be what the dry run says; `vigild ipvs`
 # must list the table exactly as ipvsadm does; and stopping vigild removes
-# its services.
+# its services. Then keepalived 2.2.7 (`keepalived -C`) programs the same
+# config, and the kernel must hold the same services and destinations.
 # Usage (inside a guest): matrix.sh VIGILD CASE_DIR [CASE...]
 . "$(dirname "$0")/lib.sh"
 VIGILD=$1; CASES=$2; shift 2
@@ -101,5 +102,19 @@ for conf in "${list[@]}"; do
   else
     fail "$name: services left after stop: $(kernel_rules | head -3)"
   fi
+  # The reference: keepalived's checker half on the same config.
+  ipvsadm -C
+  keepalived -C -n -l -G -f "$conf" -p /run/ka.pid -c /run/ka_checkers.pid >/tmp/ka.log 2>&1 &
+  kpid=$!
+  if poll 60 rules_match; then
+    pass "$name: keepalived -C programs the same table"
+  else
+    fail "$name: keepalived -C programs a different table"
+    diff <(echo "$expected") <(kernel_rules) | head -20
+  fi
+  kill -TERM "$kpid" 2>/dev/null
+  for _ in $(seq 1 100); do kill -0 "$kpid" 2>/dev/null || break; sleep 0.2; done
+  kill -KILL "$kpid" 2>/dev/null
+  wait "$kpid" 2>/dev/null
 done
 finish
