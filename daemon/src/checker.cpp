@@ -60,7 +60,7 @@ class CheckerDaemon {
   void start(const config::Model& model) {
     global_ = model.global;
     wait_signal();
-    const auto before = backend_.requests_sent();
+    const Mark before = mark();
     ipvs::SyncReport r =
         reconciler_.start(ipvs::desired_state(model), model.global.global_defs.lvs_flush);
     report(SyncKind::Start, r, before);
@@ -74,7 +74,7 @@ class CheckerDaemon {
       if (ec) {
         return;
       }
-      const auto before = backend_.requests_sent();
+      const Mark before = mark();
       report(SyncKind::Resync, reconciler_.resync(), before);
       arm_resync();
     });
@@ -106,7 +106,7 @@ class CheckerDaemon {
       return;
     }
     global_ = r.model.global;
-    const auto before = backend_.requests_sent();
+    const Mark before = mark();
     report(SyncKind::Reload, reconciler_.update(ipvs::desired_state(r.model)), before);
   }
 
@@ -119,14 +119,32 @@ class CheckerDaemon {
     } else {
       const bool flush_all =
           global_.global_defs.lvs_flush_on_stop && !global_.global_defs.lvs_flush_on_stop_vs;
-      const auto before = backend_.requests_sent();
+      const Mark before = mark();
       report(SyncKind::Release, reconciler_.release(flush_all), before);
     }
     io_.stop();
   }
 
-  /// Logs a sync; `requests_before` is the backend's request count before it.
-  void report(SyncKind kind, const ipvs::SyncReport& r, std::uint64_t requests_before) {
+  /// Where a sync started: the backend's request count and the time.
+  struct Mark {
+    std::uint64_t requests;
+    std::chrono::steady_clock::time_point at;
+  };
+  Mark mark() const { return {backend_.requests_sent(), std::chrono::steady_clock::now()}; }
+
+  /// Logs a sync that started at `before`. Netlink calls block the loop, so a
+  /// sync that held it longer than 50 ms says so.
+  void report(SyncKind kind, const ipvs::SyncReport& r, const Mark& before) {
+    const auto held = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - before.at);
+    if (kind == SyncKind::Resync) {
+      // Logged on the transition only: every resync of a big table is slow.
+      const bool slow = held > std::chrono::milliseconds(50);
+      if (slow && !slow_resync_) {
+        log::warning("ipvs: a resync holds the event loop for {} ms (over 50 ms)", held.count());
+      }
+      slow_resync_ = slow;
+    }
     if (r.read_error) {
       const std::string text = r.read_error->text();
       if (text != last_read_error_) {
@@ -160,9 +178,10 @@ class CheckerDaemon {
     }
     last_failures_ = std::move(failing);
     if (!r.ops.empty() || r.skipped != 0 || kind != SyncKind::Resync) {
-      log::info("ipvs: {}: {} op(s) applied, {} failed, {} skipped ({} netlink request(s))",
-                kind_name(kind), r.succeeded(), r.failed(), r.skipped,
-                backend_.requests_sent() - requests_before);
+      log::info(
+          "ipvs: {}: {} op(s) applied, {} failed, {} skipped ({} netlink request(s)) in {} ms",
+          kind_name(kind), r.succeeded(), r.failed(), r.skipped,
+          backend_.requests_sent() - before.requests, held.count());
     }
   }
 
@@ -176,6 +195,7 @@ class CheckerDaemon {
   config::GlobalConfig global_;
   std::set<std::string> last_failures_;
   std::string last_read_error_;
+  bool slow_resync_ = false;
 };
 
 /// Detaches from the terminal as keepalived does without -n.
