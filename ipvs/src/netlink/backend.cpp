@@ -48,6 +48,25 @@ constexpr std::size_t kAckSlotBytes = 1024;
 /// Stray datagrams (not ours) tolerated per expected reply before giving up.
 constexpr std::size_t kStraySlack = 4096;
 
+/// The payload of the nested top-level attribute `type` (IPVS_CMD_ATTR_SERVICE, _DEST or
+/// _DAEMON) of one dump reply, or an Error naming `what` when it is missing or short.
+Result<std::span<const std::uint8_t>> nested(std::span<const std::uint8_t> attrs, int type,
+                                             std::string_view what) {
+  using Top = Attrs<IPVS_CMD_ATTR_MAX>;
+  static const Top::Policy policy = [] {
+    Top::Policy p{};
+    p[IPVS_CMD_ATTR_SERVICE] = pol(NLA_NESTED);
+    p[IPVS_CMD_ATTR_DEST] = pol(NLA_NESTED);
+    p[IPVS_CMD_ATTR_DAEMON] = pol(NLA_NESTED);
+    return p;
+  }();
+  const auto top = Top::parse(attrs, policy);
+  if (!top || !top->has(type)) {
+    return netlink::bad_reply(what, "no " + std::string(what) + " attribute");
+  }
+  return top->bytes(type);
+}
+
 /// One netlink message inside a datagram.
 struct Msg {
   nlmsghdr hdr{};
@@ -499,17 +518,11 @@ Result<Table> NetlinkBackend::dump() {
   Table t;
   auto err = impl_->query(IPVS_CMD_GET_SERVICE, true, nullptr, "dump", "services",
                           [&t](std::span<const std::uint8_t> attrs) -> std::optional<Error> {
-                            using Top = Attrs<IPVS_CMD_ATTR_MAX>;
-                            static const Top::Policy policy = [] {
-                              Top::Policy p{};
-                              p[IPVS_CMD_ATTR_SERVICE] = pol(NLA_NESTED);
-                              return p;
-                            }();
-                            const auto top = Top::parse(attrs, policy);
-                            if (!top || !top->has(IPVS_CMD_ATTR_SERVICE)) {
-                              return netlink::bad_reply("service", "no service attribute");
+                            auto body = nested(attrs, IPVS_CMD_ATTR_SERVICE, "service");
+                            if (!body.ok()) {
+                              return body.error();
                             }
-                            auto s = netlink::parse_service(top->bytes(IPVS_CMD_ATTR_SERVICE));
+                            auto s = netlink::parse_service(body.value());
                             if (!s.ok()) {
                               return s.error();
                             }
@@ -525,17 +538,11 @@ Result<Table> NetlinkBackend::dump() {
     auto& dests = svc.dests;
     err = impl_->query(IPVS_CMD_GET_DEST, true, &key, "dump destinations of", ipvs::describe(key),
                        [&dests, af](std::span<const std::uint8_t> attrs) -> std::optional<Error> {
-                         using Top = Attrs<IPVS_CMD_ATTR_MAX>;
-                         static const Top::Policy policy = [] {
-                           Top::Policy p{};
-                           p[IPVS_CMD_ATTR_DEST] = pol(NLA_NESTED);
-                           return p;
-                         }();
-                         const auto top = Top::parse(attrs, policy);
-                         if (!top || !top->has(IPVS_CMD_ATTR_DEST)) {
-                           return netlink::bad_reply("destination", "no destination attribute");
+                         auto body = nested(attrs, IPVS_CMD_ATTR_DEST, "destination");
+                         if (!body.ok()) {
+                           return body.error();
                          }
-                         auto d = netlink::parse_dest(top->bytes(IPVS_CMD_ATTR_DEST), af);
+                         auto d = netlink::parse_dest(body.value(), af);
                          if (!d.ok()) {
                            return d.error();
                          }
@@ -611,17 +618,11 @@ Result<std::vector<SyncDaemon>> NetlinkBackend::daemons() {
   std::vector<SyncDaemon> out;
   auto err = impl_->query(IPVS_CMD_GET_DAEMON, true, nullptr, "dump", "sync daemons",
                           [&out](std::span<const std::uint8_t> attrs) -> std::optional<Error> {
-                            using Top = Attrs<IPVS_CMD_ATTR_MAX>;
-                            static const Top::Policy policy = [] {
-                              Top::Policy p{};
-                              p[IPVS_CMD_ATTR_DAEMON] = pol(NLA_NESTED);
-                              return p;
-                            }();
-                            const auto top = Top::parse(attrs, policy);
-                            if (!top || !top->has(IPVS_CMD_ATTR_DAEMON)) {
-                              return netlink::bad_reply("sync daemon", "no daemon attribute");
+                            auto body = nested(attrs, IPVS_CMD_ATTR_DAEMON, "sync daemon");
+                            if (!body.ok()) {
+                              return body.error();
                             }
-                            auto d = netlink::parse_daemon(top->bytes(IPVS_CMD_ATTR_DAEMON));
+                            auto d = netlink::parse_daemon(body.value());
                             if (!d.ok()) {
                               return d.error();
                             }
