@@ -94,7 +94,8 @@ std::vector<std::uint8_t> encode(const Advert& a, const IpAddress& src, const Ip
   const std::size_t alen = addr_len(fam);
   std::vector<std::uint8_t> out;
   out.reserve(kHeaderLen + alen * a.addresses.size() + kV2AuthDataLen);
-  out.push_back(static_cast<std::uint8_t>(a.version << 4U | (a.type & 0x0fU)));
+  out.push_back(
+      static_cast<std::uint8_t>((static_cast<unsigned>(a.version) << 4U) | (a.type & 0x0fU)));
   out.push_back(a.vrid);
   out.push_back(a.priority);
   out.push_back(static_cast<std::uint8_t>(a.addresses.size()));

@@ -40,15 +40,15 @@ IpAddress ip(const char* s) {
 
 // keepalived-style v2: vrid 51, priority 100, auth_pass 1111, advert_int 1,
 // 192.168.200.16, from 192.168.1.10 to 224.0.0.18.
-const Bytes kV2 = {0x21, 51, 100, 1,   1,   1,   0x8e, 0xae, 192, 168,
-                   200,  16, '1', '1', '1', '1', 0,    0,    0,   0};
+const Bytes v2_packet = {0x21, 51, 100, 1,   1,   1,   0x8e, 0xae, 192, 168,
+                         200,  16, '1', '1', '1', '1', 0,    0,    0,   0};
 // v3 IPv4: vrid 51, priority 150, advert_int 1s (100 cs), 10.0.0.100 and .101,
 // from 10.0.0.1 to 224.0.0.18.
-const Bytes kV3v4 = {0x31, 51, 150, 2, 0, 100, 0x39, 0x09, 10, 0, 0, 100, 10, 0, 0, 101};
+const Bytes v3v4_packet = {0x31, 51, 150, 2, 0, 100, 0x39, 0x09, 10, 0, 0, 100, 10, 0, 0, 101};
 // v3 IPv6: vrid 7, priority 200, 100 cs, fe80::100 and 2001:db8::100, from fe80::a to ff02::12.
-const Bytes kV3v6 = {0x31, 7,    200,  2,    0, 100, 0xda, 0x1f,                          //
-                     0xfe, 0x80, 0,    0,    0, 0,   0,    0,    0, 0, 0, 0, 0, 0, 1, 0,  //
-                     0x20, 0x01, 0x0d, 0xb8, 0, 0,   0,    0,    0, 0, 0, 0, 0, 0, 1, 0};
+const Bytes v3v6_packet = {0x31, 7,    200,  2,    0, 100, 0xda, 0x1f,                          //
+                           0xfe, 0x80, 0,    0,    0, 0,   0,    0,    0, 0, 0, 0, 0, 0, 1, 0,  //
+                           0x20, 0x01, 0x0d, 0xb8, 0, 0,   0,    0,    0, 0, 0, 0, 0, 0, 1, 0};
 
 Advert v2_advert() {
   Advert a;
@@ -112,38 +112,38 @@ void refresh_checksum(Bytes& b, const IpAddress& src, const IpAddress& dst) {
 
 TEST_CASE("vrrp: decodes hand-built v2, v3/IPv4 and v3/IPv6 adverts", "[vrrp][packet]") {
   SECTION("v2") {
-    const auto r = decode(kV2, ip("192.168.1.10"), ip("224.0.0.18"));
+    const auto r = decode(v2_packet, ip("192.168.1.10"), ip("224.0.0.18"));
     REQUIRE(r.ok());
     CHECK(r.value() == v2_advert());
   }
   SECTION("v3 IPv4") {
-    const auto r = decode(kV3v4, ip("10.0.0.1"), ip("224.0.0.18"));
+    const auto r = decode(v3v4_packet, ip("10.0.0.1"), ip("224.0.0.18"));
     REQUIRE(r.ok());
     CHECK(r.value() == v3v4_advert());
   }
   SECTION("v3 IPv6") {
-    const auto r = decode(kV3v6, ip("fe80::a"), ip("ff02::12"));
+    const auto r = decode(v3v6_packet, ip("fe80::a"), ip("ff02::12"));
     REQUIRE(r.ok());
     CHECK(r.value() == v3v6_advert());
   }
 }
 
 TEST_CASE("vrrp: encodes the hand-built packets byte for byte", "[vrrp][packet]") {
-  CHECK(encode(v2_advert(), ip("192.168.1.10"), ip("224.0.0.18")) == kV2);
-  CHECK(encode(v3v4_advert(), ip("10.0.0.1"), ip("224.0.0.18")) == kV3v4);
-  CHECK(encode(v3v6_advert(), ip("fe80::a"), ip("ff02::12")) == kV3v6);
+  CHECK(encode(v2_advert(), ip("192.168.1.10"), ip("224.0.0.18")) == v2_packet);
+  CHECK(encode(v3v4_advert(), ip("10.0.0.1"), ip("224.0.0.18")) == v3v4_packet);
+  CHECK(encode(v3v6_advert(), ip("fe80::a"), ip("ff02::12")) == v3v6_packet);
   // addr_count and checksum are derived, not copied.
   Advert a = v3v4_advert();
   a.addr_count = 9;
   a.checksum = 0x1234;
-  CHECK(encode(a, ip("10.0.0.1"), ip("224.0.0.18")) == kV3v4);
+  CHECK(encode(a, ip("10.0.0.1"), ip("224.0.0.18")) == v3v4_packet);
 }
 
 TEST_CASE("vrrp: v3_checksum_as_v2 leaves out the IPv4 pseudo-header", "[vrrp][packet]") {
   const auto src = ip("10.0.0.1");
   const auto dst = ip("224.0.0.18");
   const Bytes b = encode(v3v4_advert(), src, dst, EncodeOptions{.v3_checksum_as_v2 = true});
-  REQUIRE(b.size() == kV3v4.size());
+  REQUIRE(b.size() == v3v4_packet.size());
   CHECK(b[6] == 0x23);
   CHECK(b[7] == 0x9d);
   // An RFC receiver rejects it; one with the option accepts both forms.
@@ -151,10 +151,10 @@ TEST_CASE("vrrp: v3_checksum_as_v2 leaves out the IPv4 pseudo-header", "[vrrp][p
   REQUIRE_FALSE(strict.ok());
   CHECK(strict.error().code == DecodeErrc::BadChecksum);
   CHECK(decode(b, src, dst, DecodeOptions{.v3_checksum_as_v2 = true}).ok());
-  CHECK(decode(kV3v4, src, dst, DecodeOptions{.v3_checksum_as_v2 = true}).ok());
+  CHECK(decode(v3v4_packet, src, dst, DecodeOptions{.v3_checksum_as_v2 = true}).ok());
   // IPv6 always uses the pseudo-header.
   CHECK(encode(v3v6_advert(), ip("fe80::a"), ip("ff02::12"),
-               EncodeOptions{.v3_checksum_as_v2 = true}) == kV3v6);
+               EncodeOptions{.v3_checksum_as_v2 = true}) == v3v6_packet);
 }
 
 TEST_CASE("vrrp: encode then decode is the identity", "[vrrp][packet]") {
@@ -240,40 +240,42 @@ TEST_CASE("vrrp: every decode error", "[vrrp][packet]") {
     refresh_checksum(b, s, d);
     return b;
   };
-  Bytes v2_short_auth(kV2.begin(), kV2.end() - 1);
-  Bytes v2_long = kV2;
+  Bytes v2_short_auth(v2_packet.begin(), v2_packet.end() - 1);
+  Bytes v2_long = v2_packet;
   v2_long.push_back(0);
-  Bytes v3_auth = kV3v4;
+  Bytes v3_auth = v3v4_packet;
   v3_auth.insert(v3_auth.end(), 8, 0);
-  Bytes v3_trunc(kV3v6.begin(), kV3v6.end() - 16);
+  Bytes v3_trunc(v3v6_packet.begin(), v3v6_packet.end() - 16);
   const std::vector<Case> cases = {
       {"empty", {}, v4src, v4dst, DecodeErrc::TooShort},
-      {"7 bytes", Bytes(kV2.begin(), kV2.begin() + 7), v4src, v4dst, DecodeErrc::TooShort},
-      {"version 1", edit(kV2, 0, 0x11), v4src, v4dst, DecodeErrc::BadVersion},
-      {"version 0", edit(kV2, 0, 0x01), v4src, v4dst, DecodeErrc::BadVersion},
-      {"version 15", edit(kV3v4, 0, 0xf1), v3src, v4dst, DecodeErrc::BadVersion},
-      {"type 0", edit(kV2, 0, 0x20), v4src, v4dst, DecodeErrc::BadType},
-      {"type 2", edit(kV3v4, 0, 0x32), v3src, v4dst, DecodeErrc::BadType},
-      {"mixed families", kV3v4, v3src, v6dst, DecodeErrc::BadFamily},
-      {"no family", kV3v4, IpAddress{}, IpAddress{}, DecodeErrc::BadFamily},
-      {"v2 over IPv6", edit(kV3v6, 0, 0x21), v6src, v6dst, DecodeErrc::V2OverIpv6},
+      {"7 bytes", Bytes(v2_packet.begin(), v2_packet.begin() + 7), v4src, v4dst,
+       DecodeErrc::TooShort},
+      {"version 1", edit(v2_packet, 0, 0x11), v4src, v4dst, DecodeErrc::BadVersion},
+      {"version 0", edit(v2_packet, 0, 0x01), v4src, v4dst, DecodeErrc::BadVersion},
+      {"version 15", edit(v3v4_packet, 0, 0xf1), v3src, v4dst, DecodeErrc::BadVersion},
+      {"type 0", edit(v2_packet, 0, 0x20), v4src, v4dst, DecodeErrc::BadType},
+      {"type 2", edit(v3v4_packet, 0, 0x32), v3src, v4dst, DecodeErrc::BadType},
+      {"mixed families", v3v4_packet, v3src, v6dst, DecodeErrc::BadFamily},
+      {"no family", v3v4_packet, IpAddress{}, IpAddress{}, DecodeErrc::BadFamily},
+      {"v2 over IPv6", edit(v3v6_packet, 0, 0x21), v6src, v6dst, DecodeErrc::V2OverIpv6},
       {"v3 with auth trailer", v3_auth, v3src, v4dst, DecodeErrc::V3WithAuth},
-      {"auth type 3", fixed(edit(kV2, 4, 3), v4src, v4dst), v4src, v4dst, DecodeErrc::BadAuthType},
-      {"v2 count 2, one address", fixed(edit(kV2, 3, 2), v4src, v4dst), v4src, v4dst,
+      {"auth type 3", fixed(edit(v2_packet, 4, 3), v4src, v4dst), v4src, v4dst,
+       DecodeErrc::BadAuthType},
+      {"v2 count 2, one address", fixed(edit(v2_packet, 3, 2), v4src, v4dst), v4src, v4dst,
        DecodeErrc::LengthMismatch},
-      {"v2 count 0, one address", fixed(edit(kV2, 3, 0), v4src, v4dst), v4src, v4dst,
+      {"v2 count 0, one address", fixed(edit(v2_packet, 3, 0), v4src, v4dst), v4src, v4dst,
        DecodeErrc::LengthMismatch},
       {"v2 auth data cut short", v2_short_auth, v4src, v4dst, DecodeErrc::LengthMismatch},
       {"v2 trailing byte", v2_long, v4src, v4dst, DecodeErrc::LengthMismatch},
-      {"v3 count 255", edit(kV3v4, 3, 255), v3src, v4dst, DecodeErrc::LengthMismatch},
+      {"v3 count 255", edit(v3v4_packet, 3, 255), v3src, v4dst, DecodeErrc::LengthMismatch},
       {"v3 IPv6 truncated", v3_trunc, v6src, v6dst, DecodeErrc::LengthMismatch},
-      {"v3 IPv6 bytes read as IPv4", kV3v6, v3src, v4dst, DecodeErrc::LengthMismatch},
-      {"v2 checksum", edit(kV2, 7, 0xaf), v4src, v4dst, DecodeErrc::BadChecksum},
-      {"v2 flipped auth byte", edit(kV2, 19, 1), v4src, v4dst, DecodeErrc::BadChecksum},
-      {"v3 other source", kV3v4, ip("10.0.0.2"), v4dst, DecodeErrc::BadChecksum},
-      {"v3 other destination", kV3v4, v3src, ip("224.0.0.19"), DecodeErrc::BadChecksum},
-      {"v3 IPv6 other source", kV3v6, ip("fe80::b"), v6dst, DecodeErrc::BadChecksum},
-      {"v3 IPv6 flipped address", edit(kV3v6, 39, 1), v6src, v6dst, DecodeErrc::BadChecksum},
+      {"v3 IPv6 bytes read as IPv4", v3v6_packet, v3src, v4dst, DecodeErrc::LengthMismatch},
+      {"v2 checksum", edit(v2_packet, 7, 0xaf), v4src, v4dst, DecodeErrc::BadChecksum},
+      {"v2 flipped auth byte", edit(v2_packet, 19, 1), v4src, v4dst, DecodeErrc::BadChecksum},
+      {"v3 other source", v3v4_packet, ip("10.0.0.2"), v4dst, DecodeErrc::BadChecksum},
+      {"v3 other destination", v3v4_packet, v3src, ip("224.0.0.19"), DecodeErrc::BadChecksum},
+      {"v3 IPv6 other source", v3v6_packet, ip("fe80::b"), v6dst, DecodeErrc::BadChecksum},
+      {"v3 IPv6 flipped address", edit(v3v6_packet, 39, 1), v6src, v6dst, DecodeErrc::BadChecksum},
   };
   for (const Case& c : cases) {
     INFO(c.name);
@@ -286,13 +288,13 @@ TEST_CASE("vrrp: every decode error", "[vrrp][packet]") {
 }
 
 TEST_CASE("vrrp: a bad checksum's text names the expected value", "[vrrp][packet]") {
-  Bytes b = kV2;
+  Bytes b = v2_packet;
   b[6] = 0x12;
   b[7] = 0x34;
   const auto r = decode(b, ip("192.168.1.10"), ip("224.0.0.18"));
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().text == "checksum 0x1234, expected 0x8eae");
-  const auto r6 = decode(kV3v6, ip("fe80::b"), ip("ff02::12"));
+  const auto r6 = decode(v3v6_packet, ip("fe80::b"), ip("ff02::12"));
   REQUIRE_FALSE(r6.ok());
   CHECK(r6.error().text.find("checksum 0xda1f, expected") == 0);
 }
