@@ -2,14 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Builds the libFuzzer targets (clang + ASan + UBSan + LeakSanitizer) and runs
 # them for a bounded time: the config parser over a seed corpus made of every
-# config in the tree (SECONDS), then the IPVS netlink reply parsers (a quarter
-# of SECONDS). Usage: scripts/fuzz.sh [SECONDS]   (default 120). Fails on any
-# crash, leak, timeout or out-of-memory.
+# config in the tree (SECONDS), then the IPVS netlink reply parsers and the
+# VRRP packet decoder (a quarter of SECONDS each). Usage: scripts/fuzz.sh
+# [SECONDS]   (default 120). Fails on any crash, leak, timeout or out-of-memory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-120}
 cmake --preset fuzz >/dev/null
-cmake --build --preset fuzz --target fuzz_parser fuzz_ipvs_netlink
+cmake --build --preset fuzz --target fuzz_parser fuzz_ipvs_netlink fuzz_vrrp_packet
 work=build/fuzz/corpus
 seeds=build/fuzz/seeds
 rm -rf "$seeds"; mkdir -p "$work" "$seeds"
@@ -44,3 +44,19 @@ if [ "$status" -ne 0 ]; then
   exit 1
 fi
 echo "fuzz: ipvs netlink replies: no crash, hang or leak in ${nl_secs}s"
+
+mkdir -p build/fuzz/corpus-vrrp-packet
+# Seed: selector byte 0 (IPv4), then tests/unit/vrrp's v2 packet (its checksum has no pseudo-header).
+printf '\x00\x21\x33\x64\x01\x01\x01\x8e\xae\xc0\xa8\xc8\x101111\x00\x00\x00\x00' \
+  >build/fuzz/corpus-vrrp-packet/seed-v2
+UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+ASAN_OPTIONS=detect_leaks=1 \
+  build/fuzz/tests/fuzz/fuzz_vrrp_packet build/fuzz/corpus-vrrp-packet \
+    -max_total_time="$nl_secs" -timeout=10 -rss_limit_mb=2048 -max_len=4096 \
+    -print_final_stats=1 -artifact_prefix=build/fuzz/artifacts/ 2>&1 | tail -n 12
+status=${PIPESTATUS[0]}
+if [ "$status" -ne 0 ]; then
+  echo "fuzz: vrrp packet FAILED (status $status); reproducer in build/fuzz/artifacts/" >&2
+  exit 1
+fi
+echo "fuzz: vrrp packets: no crash, hang or leak in ${nl_secs}s"
