@@ -428,14 +428,6 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   if (r.diags.has_fatal()) {
     return kExitConfig;
   }
-  if (opts->vrrp_only) {
-    err << "vigild: the VRRP subsystem (-P) is not part of this build yet\n";
-    return kExitFatal;
-  }
-  if (!opts->check_only && !r.model.vrrp.vrrp_instance.empty()) {
-    err << "vigild: note: VRRP is not part of this build yet; running the checker/IPVS half "
-           "only\n";
-  }
   return run_checker(*opts, load, std::move(r), out);
 }
 

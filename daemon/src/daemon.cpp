@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The composition root: one process, one Asio loop. It owns the signals and the
+// configuration, starts the halves the command line asks for (VRRP unless -C,
+// IPVS/checkers unless -P), reloads them on SIGHUP with a validated model, and
+// stops them on SIGTERM/SIGINT: VRRP first, so the peer takes the VIPs over
+// at once (priority 0), then IPVS.
+#include "daemon.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <boost/asio.hpp>
+#include <csignal>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ipvs_half.hpp"
+#include "vigil/config/diagnostic.hpp"
+#include "vigil/runtime/log.hpp"
+#include "vrrp_half.hpp"
+
+namespace vigil::daemon {
+
+namespace asio = boost::asio;
+
+namespace {
+
+/// Detaches from the terminal as keepalived does without -n.
+bool daemonize() {
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    return false;
+  }
+  if (pid > 0) {
+    ::_exit(0);
+  }
+  ::setsid();
+  if (::chdir("/") != 0) {
+    return false;
+  }
+  const int fd = ::open("/dev/null", O_RDWR);
+  if (fd >= 0) {
+    ::dup2(fd, 0);
+    ::dup2(fd, 1);
+    ::dup2(fd, 2);
+    if (fd > 2) {
+      ::close(fd);
+    }
+  }
+  return true;
+}
+
+/// Writes a pid file and removes it when destroyed.
+class PidFile {
+ public:
+  explicit PidFile(std::string path) : path_(std::move(path)) {
+    std::ofstream(path_) << ::getpid() << "\n";
+  }
+  PidFile(const PidFile&) = delete;
+  PidFile& operator=(const PidFile&) = delete;
+  PidFile(PidFile&&) = delete;
+  PidFile& operator=(PidFile&&) = delete;
+  ~PidFile() { ::unlink(path_.c_str()); }
+
+ private:
+  std::string path_;
+};
+
+class Root {
+ public:
+  Root(asio::io_context& io, const ConfigLoader& load, std::vector<std::unique_ptr<Half>> halves)
+      : io_(io), load_(load), halves_(std::move(halves)), signals_(io, SIGHUP, SIGTERM, SIGINT) {}
+
+  void start(const config::Model& model) {
+    wait_signal();
+    for (auto& h : halves_) {
+      h->start(model);
+    }
+  }
+
+ private:
+  void wait_signal() {
+    signals_.async_wait([this](const boost::system::error_code& ec, int sig) {
+      if (ec) {
+        return;
+      }
+      if (sig == SIGHUP) {
+        reload();
+        wait_signal();
+        return;
+      }
+      stop(sig);
+    });
+  }
+
+  void reload() {
+    log::notice("Reloading configuration");
+    config::LoadResult r = load_();
+    for (const auto& d : r.diags.all()) {
+      log::write(d.severity >= config::Severity::Error ? log::Level::Error : log::Level::Warning,
+                 config::format(d));
+    }
+    if (r.diags.has_errors()) {
+      log::error("reload rejected: the new configuration has errors; keeping the running one");
+      return;
+    }
+    for (auto& h : halves_) {
+      h->reload(r.model);
+    }
+  }
+
+  void stop(int sig) {
+    log::notice("Stopping on signal {}", sig);
+    signals_.cancel();
+    for (auto& h : halves_) {
+      h->stop();
+    }
+    io_.stop();
+  }
+
+  asio::io_context& io_;
+  const ConfigLoader& load_;
+  std::vector<std::unique_ptr<Half>> halves_;
+  asio::signal_set signals_;
+};
+
+}  // namespace
+
+int run_daemon(const CliOptions& opts, const ConfigLoader& load, const config::LoadResult& first) {
+  log::Options lo;
+  lo.console = opts.log_console;
+  lo.syslog = !opts.no_syslog;
+  lo.detail = opts.log_detail;
+  log::init(lo);
+
+  const bool want_vrrp = !opts.check_only;
+  const bool want_ipvs = !opts.vrrp_only;
+
+  asio::io_context io(1);
+  std::vector<std::unique_ptr<Half>> halves;
+  // VRRP first: it is stopped first.
+  if (want_vrrp) {
+    auto h = make_vrrp_half(io, opts);
+    if (!h) {
+      return kExitFatal;
+    }
+    halves.push_back(std::move(h));
+  }
+  if (want_ipvs) {
+    auto h = make_ipvs_half(io, opts);
+    if (!h) {
+      return kExitFatal;
+    }
+    halves.push_back(std::move(h));
+  }
+  if (!opts.dont_fork && !daemonize()) {
+    log::error("cannot detach from the terminal");
+    return kExitFatal;
+  }
+  std::vector<std::unique_ptr<PidFile>> pids;
+  pids.push_back(std::make_unique<PidFile>(opts.pid_file));
+  if (want_vrrp) {
+    pids.push_back(std::make_unique<PidFile>(opts.vrrp_pid_file));
+  }
+  if (want_ipvs) {
+    pids.push_back(std::make_unique<PidFile>(opts.checkers_pid_file));
+  }
+
+  log::notice("Starting vigild {}{}", VIGIL_VERSION,
+              want_vrrp && want_ipvs ? "" : (want_vrrp ? " (VRRP half)" : " (IPVS/checker half)"));
+  Root root(io, load, std::move(halves));
+  root.start(first.model);
+  io.run();
+  log::notice("Stopped");
+  return kExitOk;
+}
+
+}  // namespace vigil::daemon

@@ -1,0 +1,605 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The VRRP driver (see driver.hpp). Each handler reads the clock once, calls the
+// pure Instance, executes the Actions it returns in order, and re-arms that
+// instance's timer on Instance::next_deadline(). Nothing here decides protocol
+// behaviour; that is all in vigil_vrrp_core.
+#include "vigil/vrrp/io/driver.hpp"
+
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <map>
+#include <set>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "vigil/runtime/log.hpp"
+#include "vigil/vrrp/auth.hpp"
+#include "vigil/vrrp/command.hpp"
+#include "vigil/vrrp/instance.hpp"
+#include "vigil/vrrp/io/address_manager.hpp"
+#include "vigil/vrrp/io/gratuitous.hpp"
+#include "vigil/vrrp/io/hmac.hpp"
+#include "vigil/vrrp/io/link_monitor.hpp"
+#include "vigil/vrrp/io/notify.hpp"
+#include "vigil/vrrp/io/process.hpp"
+#include "vigil/vrrp/io/socket.hpp"
+#include "vigil/vrrp/io/track_file.hpp"
+#include "vigil/vrrp/io/vrrp_script.hpp"
+#include "vigil/vrrp/ipv4.hpp"
+#include "vigil/vrrp/settings.hpp"
+#include "vigil/vrrp/sync_group.hpp"
+#include "vigil/vrrp/tracking.hpp"
+
+namespace vigil::vrrp::io {
+
+namespace asio = boost::asio;
+using config::Family;
+using config::IpAddress;
+
+namespace {
+
+TimePoint now() {
+  return std::chrono::steady_clock::now();
+}
+
+/// Logs the 1st, 10th, 100th, ... occurrence of something that can repeat at
+/// line rate (a peer sending bad packets must not flood the log).
+bool should_log(std::uint64_t count) {
+  while (count >= 10 && count % 10 == 0) {
+    count /= 10;
+  }
+  return count == 1;
+}
+
+HmacMd5 openssl_hmac() {
+  return [](std::span<const std::uint8_t> key, std::span<const std::uint8_t> data) {
+    return hmac_md5(key, data);
+  };
+}
+
+/// Sockets are shared by the instances on one interface, family and protocol.
+struct SocketKey {
+  std::string ifname;
+  Family family = Family::Inet;
+  int protocol = kProtoVrrp;
+  auto operator<=>(const SocketKey&) const = default;
+};
+
+struct Slot {
+  Slot(asio::io_context& io, Settings s, config::VrrpInstance c, Tracking t)
+      : inst(std::move(s), openssl_hmac()),
+        cfg(std::move(c)),
+        tracking(std::move(t)),
+        timer(io),
+        garp_timer(io) {}
+  Instance inst;
+  config::VrrpInstance cfg;
+  Tracking tracking;
+  asio::steady_timer timer;
+  asio::steady_timer garp_timer;
+  SocketKey key;
+  VrrpSocket* socket = nullptr;
+  std::optional<IpAddress> local;  ///< advert source address
+  std::uint32_t ah_seq = 0;
+  std::uint16_t ip_id = 0;
+  int group = -1;              ///< index into groups_, -1: none
+  std::size_t group_member = 0;
+  std::uint64_t drops_logged = 0;
+};
+
+class DriverImpl final : public Driver {
+ public:
+  DriverImpl(asio::io_context& io, const DriverOptions& options,
+             std::unique_ptr<AddressManager> addrs, std::unique_ptr<LinkMonitor> links)
+      : io_(io),
+        options_(options),
+        addrs_(std::move(addrs)),
+        links_(std::move(links)),
+        runner_(io) {}
+
+  void start(const config::Model& model) override {
+    links_->start([this](const std::string& ifname, bool up) { on_link(ifname, up); },
+                  [this](const std::string& ifname) { on_address_change(ifname); });
+    build(model);
+    // VIPs left over from a killed earlier run: this node is not master yet,
+    // so none of them may stay (an address owner's VIPs are its own addresses).
+    for (auto& s : slots_) {
+      if (!s->inst.settings().owner()) {
+        report(*s, "remove leftover VIPs",
+               addrs_->del_addresses(s->cfg.virtual_ipaddress, s->cfg.interface));
+        report(*s, "remove leftover VIPs",
+               addrs_->del_addresses(s->cfg.virtual_ipaddress_excluded, s->cfg.interface));
+      }
+    }
+    for (auto& s : slots_) {
+      start_slot(*s);
+    }
+  }
+
+  void reload(const config::Model& model) override {
+    // Instances are keyed by name. The simple and safe rule for now: an
+    // unchanged instance keeps running untouched; anything else is stopped
+    // and started again from the new model.
+    std::map<std::string, const config::VrrpInstance*> wanted;
+    for (const auto& vi : model.vrrp.vrrp_instance) {
+      wanted[vi.name] = &vi;
+    }
+    bool same = wanted.size() == slots_.size() && model.vrrp.vrrp_script == model_.vrrp.vrrp_script &&
+                model.vrrp.track_file == model_.vrrp.track_file &&
+                model.vrrp.vrrp_sync_group == model_.vrrp.vrrp_sync_group &&
+                model.global.global_defs == model_.global.global_defs;
+    for (const auto& s : slots_) {
+      auto it = wanted.find(s->cfg.name);
+      if (it == wanted.end() || !(*it->second == s->cfg)) {
+        same = false;
+      }
+    }
+    if (same) {
+      log::info("vrrp: reload: no VRRP change");
+      return;
+    }
+    log::notice("vrrp: reload: restarting the VRRP instances from the new configuration");
+    shutdown_all(/*release=*/true);
+    teardown();
+    build(model);
+    for (auto& s : slots_) {
+      start_slot(*s);
+    }
+  }
+
+  void stop() override {
+    shutdown_all(!options_.dont_release_vrrp);
+    if (notifier_) {
+      notifier_->stop();
+    }
+    teardown();
+    links_->close();
+  }
+
+ private:
+  void build(const config::Model& model) {
+    model_ = model;
+    notifier_ = std::make_unique<Notifier>(io_, runner_, model);
+    for (const auto& vi : model.vrrp.vrrp_instance) {
+      auto slot = std::make_unique<Slot>(io_, resolve(model, vi), vi, Tracking::for_instance(model, vi));
+      by_name_[vi.name] = slot.get();
+      slots_.push_back(std::move(slot));
+    }
+    // Sync groups.
+    for (const auto& g : model.vrrp.vrrp_sync_group) {
+      Group grp;
+      grp.name = g.name;
+      for (const auto& m : g.group) {
+        auto it = by_name_.find(m.name);
+        if (it == by_name_.end()) {
+          continue;
+        }
+        it->second->group = static_cast<int>(groups_.size());
+        it->second->group_member = grp.members.size();
+        grp.members.push_back(it->second);
+      }
+      grp.logic = SyncGroup(grp.members.size());
+      groups_.push_back(std::move(grp));
+    }
+    // Sockets.
+    for (auto& s : slots_) {
+      const Settings& st = s->inst.settings();
+      SocketKey key{st.interface, st.family,
+                    st.auth_type == AuthType::Ah ? kProtoAh : kProtoVrrp};
+      auto it = sockets_.find(key);
+      if (it == sockets_.end()) {
+        VrrpSocket::Options o;
+        o.family = st.family;
+        o.ifname = st.interface;
+        o.protocol = key.protocol;
+        if (!st.unicast()) {
+          o.mcast_group = st.mcast_group;
+        }
+        o.unicast_ttl = st.unicast_ttl;
+        if (s->cfg.kernel_rx_buf_size) {
+          o.rcvbuf = static_cast<int>(*s->cfg.kernel_rx_buf_size);
+        }
+        auto sock = VrrpSocket::open(io_, o);
+        if (!sock.ok()) {
+          log::error("({}) cannot open its VRRP socket: {}", st.name, sock.error().text());
+          continue;
+        }
+        VrrpSocket* raw = sock.value().get();
+        raw->start([this, key](const RawPacket& p) { on_packet(key, p); });
+        it = sockets_.emplace(key, std::move(sock).value()).first;
+      }
+      s->key = key;
+      s->socket = it->second.get();
+      demux_[{key, st.vrid}] = s.get();
+      refresh_local(*s);
+    }
+    // Trackers: vrrp_script and track_file used by some instance or group.
+    std::set<std::string> scripts;
+    std::set<std::string> files;
+    for (const auto& vi : model.vrrp.vrrp_instance) {
+      for (const auto& t : vi.track_script) {
+        scripts.insert(t.name);
+      }
+      for (const auto& t : vi.track_file) {
+        files.insert(t.name);
+      }
+    }
+    for (const auto& g : model.vrrp.vrrp_sync_group) {
+      for (const auto& t : g.track_script) {
+        scripts.insert(t.name);
+      }
+      for (const auto& t : g.track_file) {
+        files.insert(t.name);
+      }
+    }
+    for (const auto& sc : model.vrrp.vrrp_script) {
+      if (scripts.count(sc.name) == 0) {
+        continue;
+      }
+      auto cmd = resolve_command(sc.script, model.global.global_defs);
+      if (!cmd.ok()) {
+        log::error("vrrp_script {}: {}", sc.name, cmd.error());
+        continue;
+      }
+      auto mon = std::make_unique<ScriptMonitor>(
+          io_, runner_, sc, cmd.value(),
+          [this](const std::string& name, bool up) { on_script(name, up); });
+      mon->start();
+      script_monitors_.push_back(std::move(mon));
+    }
+    std::vector<config::TrackFile> tracked_files;
+    for (const auto& tf : model.vrrp.track_file) {
+      if (files.count(tf.name) != 0) {
+        tracked_files.push_back(tf);
+      }
+    }
+    if (!tracked_files.empty()) {
+      file_monitor_ = std::make_unique<TrackFileMonitor>(
+          io_, tracked_files,
+          [this](const std::string& name, std::int64_t value) { on_track_file(name, value); });
+      file_monitor_->start();
+    }
+    // Initial link state of tracked interfaces.
+    for (auto& s : slots_) {
+      for (const auto& ifname : s->tracking.interfaces()) {
+        s->tracking.set_up(TrackKind::Interface, ifname, links_->is_up(ifname));
+      }
+    }
+  }
+
+  void teardown() {
+    script_monitors_.clear();
+    file_monitor_.reset();
+    for (auto& [k, sock] : sockets_) {
+      sock->close();
+    }
+    for (auto& s : slots_) {
+      s->timer.cancel();
+      s->garp_timer.cancel();
+    }
+    demux_.clear();
+    sockets_.clear();
+    groups_.clear();
+    by_name_.clear();
+    slots_.clear();
+  }
+
+  void start_slot(Slot& s) {
+    apply(s, s.inst.start(now()));
+    apply_tracking(s);
+  }
+
+  void shutdown_all(bool release) {
+    for (auto& s : slots_) {
+      release_ = release;
+      apply(*s, s->inst.shutdown(now()));
+      release_ = true;
+    }
+  }
+
+  // ---- events -----------------------------------------------------------
+
+  void on_packet(const SocketKey& key, const RawPacket& p) {
+    const TimePoint t = now();
+    DecodeOptions opts;
+    opts.v3_checksum_as_v2 = true;  // accept either v3 IPv4 checksum; instances decide
+    InboundResult r = key.family == Family::Inet
+                          ? parse_ipv4(p.bytes, opts)
+                          : parse_ipv6(p.bytes, p.src, p.dst, p.hop_limit, opts);
+    if (!r.ok()) {
+      const std::uint64_t n = ++bad_packets_;
+      if (should_log(n)) {
+        log::warning("vrrp: {}: dropped a bad packet from {}: {}: {} ({} so far)",
+                     key.ifname.empty() ? "*" : key.ifname, p.src.str(),
+                     errc_name(r.error().code), r.error().text, n);
+      }
+      return;
+    }
+    const Inbound& in = r.value();
+    auto it = demux_.find({key, in.advert.vrid});
+    if (it == demux_.end()) {
+      ++unknown_vrid_;
+      return;
+    }
+    Slot& s = *it->second;
+    apply(s, s.inst.on_advert(t, in));
+  }
+
+  void on_deadline(Slot& s) { apply(s, s.inst.on_deadline(now())); }
+
+  void on_link(const std::string& ifname, bool up) {
+    log::info("vrrp: interface {} is {}", ifname, up ? "up" : "down");
+    for (auto& s : slots_) {
+      if (s->tracking.tracks(TrackKind::Interface, ifname)) {
+        s->tracking.set_up(TrackKind::Interface, ifname, up);
+        apply_tracking(*s);
+      }
+    }
+  }
+
+  void on_address_change(const std::string& ifname) {
+    for (auto& s : slots_) {
+      if (s->inst.settings().interface == ifname) {
+        refresh_local(*s);
+      }
+    }
+  }
+
+  void on_script(const std::string& name, bool up) {
+    log::info("VRRP_Script({}) {}", name, up ? "succeeded" : "failed");
+    for (auto& s : slots_) {
+      if (s->tracking.tracks(TrackKind::Script, name)) {
+        s->tracking.set_up(TrackKind::Script, name, up);
+        apply_tracking(*s);
+      }
+    }
+  }
+
+  void on_track_file(const std::string& name, std::int64_t value) {
+    for (auto& s : slots_) {
+      if (s->tracking.tracks(TrackKind::File, name)) {
+        s->tracking.set_value(name, value);
+        apply_tracking(*s);
+      }
+    }
+  }
+
+  void apply_tracking(Slot& s) {
+    const TimePoint t = now();
+    const Tracking::Verdict v = s.tracking.verdict();
+    apply(s, s.inst.set_priority_delta(t, v.delta));
+    apply(s, s.inst.set_fault(t, v.fault, v.reason));
+  }
+
+  void refresh_local(Slot& s) {
+    const Settings& st = s.inst.settings();
+    std::optional<IpAddress> a = st.unicast() ? st.unicast_src_ip : st.mcast_src_ip;
+    if (!a) {
+      a = st.unicast_src_ip ? st.unicast_src_ip : st.mcast_src_ip;
+    }
+    if (!a && !st.interface.empty()) {
+      a = addrs_->primary_address(st.interface, st.family);
+    }
+    if (a && (!s.local || *a != *s.local)) {
+      s.local = a;
+      s.inst.set_local_address(*a);
+    }
+  }
+
+  // ---- actions ----------------------------------------------------------
+
+  void apply(Slot& s, std::vector<Action> actions) {
+    for (Action& a : actions) {
+      std::visit([&](auto& act) { run(s, act); }, a);
+    }
+    arm(s);
+  }
+
+  void arm(Slot& s) {
+    const auto d = s.inst.next_deadline();
+    if (!d) {
+      s.timer.cancel();
+      return;
+    }
+    s.timer.expires_at(*d);
+    s.timer.async_wait([this, p = &s](const boost::system::error_code& ec) {
+      if (!ec) {
+        on_deadline(*p);
+      }
+    });
+  }
+
+  void run(Slot& s, const SendAdvert& a) {
+    if (s.socket == nullptr) {
+      return;
+    }
+    const Settings& st = s.inst.settings();
+    if (!s.local) {
+      refresh_local(s);
+      if (!s.local) {
+        if (should_log(++s.drops_logged)) {
+          log::warning("({}) no source address on {} to send adverts from", st.name,
+                       st.interface);
+        }
+        return;
+      }
+    }
+    std::vector<IpAddress> dsts;
+    if (st.unicast()) {
+      for (const auto& p : st.unicast_peers) {
+        dsts.push_back(p.address);
+      }
+    } else {
+      dsts.push_back(st.mcast_group);
+    }
+    for (const IpAddress& dst : dsts) {
+      std::optional<Error> err;
+      if (st.auth_type == AuthType::Ah) {
+        auto pkt = build_ipv4_ah(a.advert, *s.local, dst, ++s.ip_id, ++s.ah_seq,
+                                 st.auth_key, openssl_hmac());
+        err = s.socket->send_ipv4_packet(pkt, dst);
+      } else {
+        EncodeOptions eo;
+        eo.v3_checksum_as_v2 = st.v3_checksum_as_v2;
+        auto bytes = encode(a.advert, *s.local, dst, eo);
+        err = s.socket->send(bytes, *s.local, dst);
+      }
+      if (err && should_log(++send_errors_)) {
+        log::error("({}) cannot send an advert to {}: {}", st.name, dst.str(), err->text());
+      }
+    }
+  }
+
+  void run(Slot& s, const AcquireVips& /*unused*/) {
+    report(s, "add VIP", addrs_->add_addresses(s.cfg.virtual_ipaddress, s.cfg.interface));
+    report(s, "add VIP",
+           addrs_->add_addresses(s.cfg.virtual_ipaddress_excluded, s.cfg.interface));
+    report(s, "add virtual route", addrs_->add_routes(s.cfg.virtual_routes));
+    report(s, "add virtual rule", addrs_->add_rules(s.cfg.virtual_rules));
+  }
+
+  void run(Slot& s, const ReleaseVips& /*unused*/) {
+    if (!release_) {
+      log::notice("({}) keeping the VIPs (--dont-release-vrrp)", s.inst.settings().name);
+      return;
+    }
+    report(s, "delete virtual rule", addrs_->del_rules(s.cfg.virtual_rules));
+    report(s, "delete virtual route", addrs_->del_routes(s.cfg.virtual_routes));
+    report(s, "delete VIP", addrs_->del_addresses(s.cfg.virtual_ipaddress, s.cfg.interface));
+    report(s, "delete VIP",
+           addrs_->del_addresses(s.cfg.virtual_ipaddress_excluded, s.cfg.interface));
+  }
+
+  void run(Slot& s, const SendGratuitous& g) {
+    send_gratuitous_round(s, g.repeat);
+  }
+
+  /// Sends one message per VIP now, and the remaining `repeat - 1` rounds
+  /// paced by vrrp_garp_interval / vrrp_gna_interval (all at once when 0).
+  void send_gratuitous_round(Slot& s, int repeat) {
+    const Settings& st = s.inst.settings();
+    if (repeat <= 0) {
+      return;
+    }
+    bool any_v4 = false;
+    for (const auto& spec : s.cfg.virtual_ipaddress) {
+      const std::string& dev = spec.dev.empty() ? s.cfg.interface : spec.dev;
+      const IpAddress& ip = spec.address.addr;
+      std::optional<Error> err;
+      if (ip.is_v4()) {
+        any_v4 = true;
+        err = send_garp(dev, ip);
+      } else {
+        err = send_na(dev, ip);
+      }
+      if (err && should_log(++send_errors_)) {
+        log::warning("({}) gratuitous ARP/NA for {}: {}", st.name, ip.str(), err->text());
+      }
+    }
+    const Duration gap = any_v4 ? st.garp_interval : st.gna_interval;
+    if (repeat == 1) {
+      return;
+    }
+    if (gap.count() == 0) {
+      send_gratuitous_round(s, repeat - 1);
+      return;
+    }
+    s.garp_timer.expires_after(gap);
+    s.garp_timer.async_wait([this, p = &s, repeat](const boost::system::error_code& ec) {
+      if (!ec) {
+        send_gratuitous_round(*p, repeat - 1);
+      }
+    });
+  }
+
+  void run(Slot& s, const StateChanged& c) {
+    const Settings& st = s.inst.settings();
+    log::notice("({}) Entering {} STATE{}", st.name, state_name(c.to),
+                c.reason.empty() ? "" : " (" + c.reason + ")");
+    if (c.to == State::Init) {
+      notifier_->instance_state(st.name, "STOP", s.inst.effective_priority());
+    } else {
+      notifier_->instance_state(st.name, state_name(c.to), s.inst.effective_priority());
+    }
+    if (s.group >= 0 && !in_group_update_) {
+      follow_group(s, c.to);
+    }
+  }
+
+  void run(Slot& s, const Dropped& d) {
+    const std::uint64_t n = ++s.drops_logged;
+    if (should_log(n)) {
+      log::warning("({}) dropped an advert: {}: {} ({} so far)", s.inst.settings().name,
+                   drop_name(d.reason), d.text, n);
+    }
+  }
+
+  void follow_group(Slot& s, State to) {
+    Group& g = groups_[static_cast<std::size_t>(s.group)];
+    std::vector<State> states;
+    states.reserve(g.members.size());
+    for (const Slot* m : g.members) {
+      states.push_back(m->inst.state());
+    }
+    const auto forces = g.logic.on_member_changed(s.group_member, to, states);
+    in_group_update_ = true;
+    for (const auto& f : forces) {
+      Slot& m = *g.members[f.member];
+      apply(m, m.inst.force_state(now(), f.to, "sync group " + g.name));
+    }
+    in_group_update_ = false;
+    notifier_->group_state(g.name, state_name(to));
+  }
+
+  static void report(const Slot& s, const char* what, const std::vector<Error>& errors) {
+    for (const Error& e : errors) {
+      log::error("({}) {}: {}", s.inst.settings().name, what, e.text());
+    }
+  }
+
+  struct Group {
+    std::string name;
+    std::vector<Slot*> members;
+    SyncGroup logic{0};
+  };
+
+  asio::io_context& io_;
+  DriverOptions options_;
+  std::unique_ptr<AddressManager> addrs_;
+  std::unique_ptr<LinkMonitor> links_;
+  ProcessRunner runner_;
+  std::unique_ptr<Notifier> notifier_;
+  config::Model model_;
+  std::vector<std::unique_ptr<Slot>> slots_;
+  std::map<std::string, Slot*> by_name_;
+  std::map<SocketKey, std::unique_ptr<VrrpSocket>> sockets_;
+  std::map<std::pair<SocketKey, std::uint8_t>, Slot*> demux_;
+  std::vector<Group> groups_;
+  std::vector<std::unique_ptr<ScriptMonitor>> script_monitors_;
+  std::unique_ptr<TrackFileMonitor> file_monitor_;
+  std::uint64_t bad_packets_ = 0;
+  std::uint64_t unknown_vrid_ = 0;
+  std::uint64_t send_errors_ = 0;
+  bool release_ = true;
+  bool in_group_update_ = false;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Driver>> Driver::open(asio::io_context& io, const DriverOptions& options) {
+  auto addrs = NetlinkAddressManager::open();
+  if (!addrs.ok()) {
+    return addrs.error();
+  }
+  auto links = LinkMonitor::open(io);
+  if (!links.ok()) {
+    return links.error();
+  }
+  return std::unique_ptr<Driver>(std::make_unique<DriverImpl>(
+      io, options, std::move(addrs).value(), std::move(links).value()));
+}
+
+}  // namespace vigil::vrrp::io
