@@ -60,12 +60,13 @@ enum class DropReason : std::uint8_t {
   AuthFailed,      ///< PASS mismatch, or AH ICV wrong / AH missing / no HMAC available
   AhSequence,      ///< AH sequence number went backwards
   AdvertInterval,  ///< v2: Adver Int differs from ours (RFC 3768 §7.1)
-  AddressList,     ///< strict: the address list differs from our VIPs
+  AddressList,     ///< the address count or list differs from our VIPs (keepalived drops)
   UnicastSource,   ///< check_unicast_src: source is not a unicast peer
   Family,          ///< the advert's family differs from ours
   OwnerConflict,   ///< we are the address owner and another router claims 255
+  Destination,     ///< multicast received while unicast is configured, or the reverse
 };
-inline constexpr std::size_t kDropReasonCount = 10;
+inline constexpr std::size_t kDropReasonCount = 11;
 
 /// "ttl", "version", ... (stable: counters and logs).
 std::string_view drop_name(DropReason r);
@@ -85,7 +86,6 @@ struct Counters {
   std::uint64_t left_master = 0;
   std::uint64_t priority_zero_rx = 0;
   std::uint64_t priority_zero_tx = 0;
-  std::uint64_t address_list_mismatch = 0;  ///< accepted despite a differing list (not strict)
   std::array<std::uint64_t, kDropReasonCount> drops{};
 };
 
@@ -163,7 +163,6 @@ class Instance {
   std::optional<config::IpAddress> last_master_;  ///< source of the last accepted advert
   std::uint32_t ah_seq_tx_ = 0;
   std::optional<std::uint32_t> ah_seq_rx_;
-  bool address_mismatch_logged_ = false;
   Counters counters_;
 };
 
