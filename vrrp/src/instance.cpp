@@ -481,6 +481,9 @@ std::vector<Action> Instance::force_state(TimePoint now, State target, std::stri
   if (state_ == State::Init || target == State::Init) {
     return {};
   }
+  if (state_ == State::Fault && faulted_) {
+    return {};  // our own tracking still faults: stay in Fault
+  }
   return transition(now, target, std::move(reason));
 }
 

@@ -117,7 +117,8 @@ class Instance {
   /// address owner (255). A Master sends an advert at once when its priority changes.
   std::vector<Action> set_priority_delta(TimePoint now, int delta);
 
-  /// Sync groups: forces Backup or Master (or Fault); Init is refused (empty result).
+  /// Sync groups: forces Backup or Master (or Fault). Refused (empty result) for Init as a
+  /// target, in Init, and for leaving Fault while set_fault(true) holds.
   std::vector<Action> force_state(TimePoint now, State target, std::string reason);
 
   /// Shutdown event: a Master sends priority 0 and releases its VIPs; then Init.
