@@ -59,6 +59,10 @@ std::string_view errc_name(DecodeErrc e) {
       return "length-mismatch";
     case DecodeErrc::BadChecksum:
       return "bad-checksum";
+    case DecodeErrc::BadIpHeader:
+      return "bad-ip-header";
+    case DecodeErrc::BadAh:
+      return "bad-ah";
   }
   return "unknown";
 }

@@ -68,6 +68,8 @@ enum class DecodeErrc : std::uint8_t {
   BadAuthType,     ///< v2 Auth Type not 0, 1 or 2
   LengthMismatch,  ///< the length does not match the address count
   BadChecksum,
+  BadIpHeader,  ///< IPv4 header: version, IHL, total length, fragment or protocol wrong
+  BadAh,        ///< AH header truncated, or its next header is not VRRP
 };
 
 /// "too-short", "bad-version", ... (stable: used in counters and logs).
