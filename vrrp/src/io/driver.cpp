@@ -83,7 +83,6 @@ struct Slot {
   SocketKey key;
   VrrpSocket* socket = nullptr;
   std::optional<IpAddress> local;  ///< advert source address
-  std::uint32_t ah_seq = 0;
   std::uint16_t ip_id = 0;
   int group = -1;              ///< index into groups_, -1: none
   std::size_t group_member = 0;
@@ -170,8 +169,7 @@ class DriverImpl final : public Driver {
     }
     // Sync groups.
     for (const auto& g : model.vrrp.vrrp_sync_group) {
-      Group grp;
-      grp.name = g.name;
+      Group grp{g.name, {}, SyncGroup(g.name)};
       for (const auto& m : g.group) {
         auto it = by_name_.find(m.name);
         if (it == by_name_.end()) {
@@ -181,7 +179,6 @@ class DriverImpl final : public Driver {
         it->second->group_member = grp.members.size();
         grp.members.push_back(it->second);
       }
-      grp.logic = SyncGroup(grp.members.size());
       groups_.push_back(std::move(grp));
     }
     // Sockets.
@@ -262,10 +259,25 @@ class DriverImpl final : public Driver {
           [this](const std::string& name, std::int64_t value) { on_track_file(name, value); });
       file_monitor_->start();
     }
-    // Initial link state of tracked interfaces.
+    // Initial link state of the interfaces instances track (their own, track_interface,
+    // and their sync group's); set_up ignores names an instance does not track.
+    std::set<std::string> ifnames;
+    for (const auto& vi : model.vrrp.vrrp_instance) {
+      ifnames.insert(vi.interface);
+      for (const auto& t : vi.track_interface) {
+        ifnames.insert(t.name);
+      }
+    }
+    for (const auto& g : model.vrrp.vrrp_sync_group) {
+      for (const auto& t : g.track_interface) {
+        ifnames.insert(t.name);
+      }
+    }
     for (auto& s : slots_) {
-      for (const auto& ifname : s->tracking.interfaces()) {
-        s->tracking.set_up(TrackKind::Interface, ifname, links_->is_up(ifname));
+      for (const auto& ifname : ifnames) {
+        if (!ifname.empty()) {
+          s->tracking.set_up(TrackKind::Interface, ifname, links_->is_up(ifname));
+        }
       }
     }
   }
@@ -333,8 +345,7 @@ class DriverImpl final : public Driver {
   void on_link(const std::string& ifname, bool up) {
     log::info("vrrp: interface {} is {}", ifname, up ? "up" : "down");
     for (auto& s : slots_) {
-      if (s->tracking.tracks(TrackKind::Interface, ifname)) {
-        s->tracking.set_up(TrackKind::Interface, ifname, up);
+      if (s->tracking.set_up(TrackKind::Interface, ifname, up)) {
         apply_tracking(*s);
       }
     }
@@ -351,8 +362,7 @@ class DriverImpl final : public Driver {
   void on_script(const std::string& name, bool up) {
     log::info("VRRP_Script({}) {}", name, up ? "succeeded" : "failed");
     for (auto& s : slots_) {
-      if (s->tracking.tracks(TrackKind::Script, name)) {
-        s->tracking.set_up(TrackKind::Script, name, up);
+      if (s->tracking.set_up(TrackKind::Script, name, up)) {
         apply_tracking(*s);
       }
     }
@@ -360,8 +370,7 @@ class DriverImpl final : public Driver {
 
   void on_track_file(const std::string& name, std::int64_t value) {
     for (auto& s : slots_) {
-      if (s->tracking.tracks(TrackKind::File, name)) {
-        s->tracking.set_value(name, value);
+      if (s->tracking.set_value(name, value)) {
         apply_tracking(*s);
       }
     }
@@ -438,8 +447,12 @@ class DriverImpl final : public Driver {
     for (const IpAddress& dst : dsts) {
       std::optional<Error> err;
       if (st.auth_type == AuthType::Ah) {
-        auto pkt = build_ipv4_ah(a.advert, *s.local, dst, ++s.ip_id, ++s.ah_seq,
-                                 st.auth_key, openssl_hmac());
+        // The kernel replaces a zero IP id after the ICV is computed: never send 0.
+        if (++s.ip_id == 0) {
+          s.ip_id = 1;
+        }
+        auto pkt = build_ipv4_ah(a.advert, *s.local, dst, s.ip_id, a.ah_seq, st.auth_key,
+                                 openssl_hmac(), st.unicast());
         err = s.socket->send_ipv4_packet(pkt, dst);
       } else {
         EncodeOptions eo;
@@ -563,7 +576,7 @@ class DriverImpl final : public Driver {
   struct Group {
     std::string name;
     std::vector<Slot*> members;
-    SyncGroup logic{0};
+    SyncGroup logic;
   };
 
   asio::io_context& io_;
