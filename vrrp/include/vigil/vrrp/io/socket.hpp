@@ -94,7 +94,7 @@ class VrrpSocket {
   [[nodiscard]] int native_handle();
 
  private:
-  VrrpSocket(boost::asio::io_context& io, int fd, Options options, int ifindex);
+  VrrpSocket(boost::asio::io_context& io, Options options, int ifindex);
   void arm();
   void drain();
 
