@@ -7,30 +7,36 @@
 
 namespace vigil::vrrp {
 
-/// Counts a vrrp_script's results. The script goes up after `rise` consecutive
-/// successes and down after `fall` consecutive failures; a result that does not
-/// complete a run leaves the status as it is. Before the first transition the
-/// status is up (keepalived's initial "OK" state) unless init_fail is set; while
-/// still in that initial state a single result of the opposite kind is not enough
-/// either: the same rise/fall counts apply.
+/// Counts a vrrp_script's results as keepalived does. Down, the script goes up
+/// after `rise` consecutive successes; up, it goes down after `fall` consecutive
+/// failures. A failure while down restarts the count of successes, and a success
+/// while up restarts the count of failures.
+///
+/// The initial state: with init_fail the script starts down (and needs `rise`
+/// successes); without it the status is unknown until the first result, which
+/// alone decides (one success: up, one failure: down), and is reported either way.
 class ScriptState {
  public:
   /// rise, fall: at least 1 (smaller values are taken as 1).
   ScriptState(int rise, int fall, bool init_fail);
 
   /// Feeds one result (true: the script exited 0). Returns the new status when it
-  /// changed, nullopt otherwise.
+  /// changed (or, for the first result without init_fail, whatever it is), nullopt
+  /// otherwise.
   std::optional<bool> on_result(bool ok);
 
-  /// The current status.
-  [[nodiscard]] bool up() const { return up_; }
+  /// The current status: false while unknown.
+  [[nodiscard]] bool up() const { return result_ >= rise_; }
+  /// False until the first result when init_fail is not set.
+  [[nodiscard]] bool known() const { return !initial_; }
 
  private:
   int rise_;
   int fall_;
-  int successes_ = 0;  ///< consecutive successes while down
-  int failures_ = 0;   ///< consecutive failures while up
-  bool up_;
+  /// keepalived's counter: 0..rise-1 down (counting successes), rise..rise+fall-1 up
+  /// (rise+fall-1 after a success, counting down on failures).
+  int result_;
+  bool initial_;  ///< no result yet, and init_fail not set
 };
 
 }  // namespace vigil::vrrp
