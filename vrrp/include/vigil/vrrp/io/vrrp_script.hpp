@@ -20,8 +20,10 @@ namespace vigil::vrrp::io {
 
 /// Monitors one vrrp_script. A run succeeds when the script exits with status 0;
 /// a non-zero exit, a signal, a timeout or a failure to start is a failure. Runs
-/// never overlap: the next one starts `interval` after the previous one started,
-/// or at once when the previous one ran longer than that.
+/// start every `interval` from start() (keepalived's fixed cadence); a run that is
+/// due while the previous one is still going is skipped, so runs never overlap.
+/// A run still going after `timeout` has its process group sent SIGTERM, then
+/// SIGKILL (ProcessRunner), and counts as a failure.
 class ScriptMonitor {
  public:
   /// Called on each transition (the script's status after rise/fall counting).
@@ -59,9 +61,8 @@ class ScriptMonitor {
   [[nodiscard]] const std::string& name() const { return options_.name; }
 
  private:
-  void run_once();
+  void tick();
   void on_outcome(const Outcome& o);
-  void schedule_next();
 
   boost::asio::io_context& io_;
   ProcessRunner& runner_;
@@ -69,7 +70,6 @@ class ScriptMonitor {
   OnChange on_change_;
   ScriptState state_;
   boost::asio::steady_timer timer_;
-  std::chrono::steady_clock::time_point last_start_{};
   pid_t running_ = -1;
   bool started_ = false;
   std::shared_ptr<bool> alive_;  ///< replaced on stop(): outcomes of earlier runs are ignored
