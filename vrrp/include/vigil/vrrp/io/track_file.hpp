@@ -7,7 +7,6 @@
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,15 +16,20 @@
 
 namespace vigil::vrrp::io {
 
-/// The value keepalived reads from a track_file's content: the leading integer
-/// (strtol-style: leading blanks, optional sign, decimal digits); a missing or
-/// unreadable file, or content that does not start with a number, reads as 0.
-std::int64_t track_file_value(std::string_view content);
+/// The value of a track_file's content, as keepalived reads it: the first 127
+/// bytes, parsed with strtol base 0 (leading blanks, an optional sign, decimal,
+/// 0x hex or 0 octal; anything after the number is ignored). Content that does
+/// not start with a number, and empty content, read as 0. A number outside
+/// [INT32_MIN, INT32_MAX + 1] gives nullopt: keepalived ignores it and keeps the
+/// previous value.
+std::optional<std::int64_t> track_file_value(std::string_view content);
 
 /// Watches track_file files. Each file's directory is watched (IN_CLOSE_WRITE,
-/// IN_MOVED_TO, IN_MOVED_FROM, IN_CREATE, IN_DELETE, IN_MODIFY), so a file that is
-/// created, replaced by rename, rewritten or deleted is re-read; on_change is
-/// called when its value differs from the last one reported.
+/// IN_MOVED_TO, IN_MOVED_FROM, IN_DELETE, as keepalived does), so a file that is
+/// written and closed, renamed into place, renamed away or deleted is seen. A
+/// missing file reads as 0, a deleted or renamed-away one becomes 0, and on_change
+/// is called whenever the value differs from the last one reported. A file whose
+/// directory does not exist is logged and not watched.
 class TrackFileMonitor {
  public:
   using OnChange = std::function<void(const std::string& name, std::int64_t value)>;
@@ -48,10 +52,10 @@ class TrackFileMonitor {
   TrackFileMonitor& operator=(TrackFileMonitor&&) = delete;
   ~TrackFileMonitor();
 
-  /// Applies init_file, sets up the watches, reads every file and reports each
-  /// initial value through on_change (before returning). Errors (inotify, a
-  /// directory that cannot be watched, init_file that cannot be written) are
-  /// logged; such a file keeps the value it reads as.
+  /// Applies init_file (writes "VALUE\n" when the file is missing, or always with
+  /// overwrite), sets up the watches, reads every file and reports each initial
+  /// value through on_change before returning. Errors (inotify, a directory that
+  /// does not exist, init_file that cannot be written) are logged.
   void start();
   /// Removes the watches; on_change is not called afterwards.
   void stop();
@@ -60,17 +64,21 @@ class TrackFileMonitor {
   [[nodiscard]] std::int64_t value(const std::string& name) const;
 
  private:
-  struct Watched;
+  struct Watched {
+    File file;
+    std::string base;  ///< the file's name in its directory
+    int wd = -1;       ///< inotify watch of the directory
+    std::int64_t value = 0;
+  };
+  void arm();
   void read_events();
-  void refresh(Watched& w, bool report_always);
+  void update(Watched& w, std::optional<std::int64_t> value);
 
   boost::asio::io_context& io_;
   std::vector<File> files_;
   OnChange on_change_;
   std::optional<boost::asio::posix::stream_descriptor> inotify_;
-  std::map<int, std::vector<std::size_t>> by_wd_;  ///< watch descriptor -> indexes in watched_
   std::vector<Watched> watched_;
-  std::vector<char> buf_;
 };
 
 }  // namespace vigil::vrrp::io
