@@ -251,6 +251,33 @@ std::string unsupported_rule_option(const config::RuleSpec& r) {
   return {};
 }
 
+/// The NLMSGERR_ATTR_MSG string of an NLMSG_ERROR (NETLINK_EXT_ACK), or empty. The attributes
+/// follow the nlmsgerr and, unless NLM_F_CAPPED, the echoed request payload.
+std::string extack_message(const nlmsghdr& nh, const nlmsgerr& err, const std::uint8_t* body,
+                           std::size_t len) {
+  if ((nh.nlmsg_flags & NLM_F_ACK_TLVS) == 0) {
+    return {};
+  }
+  std::size_t off = sizeof(nlmsgerr);
+  if ((nh.nlmsg_flags & NLM_F_CAPPED) == 0 && err.msg.nlmsg_len >= sizeof(nlmsghdr)) {
+    off += align4(err.msg.nlmsg_len - sizeof(nlmsghdr));
+  }
+  while (off + sizeof(nlattr) <= len) {
+    nlattr a{};
+    std::memcpy(&a, body + off, sizeof(a));
+    if (a.nla_len < sizeof(nlattr) || off + a.nla_len > len) {
+      break;
+    }
+    if (a.nla_type == NLMSGERR_ATTR_MSG) {
+      const auto* p = body + off + sizeof(nlattr);
+      const std::size_t n = a.nla_len - sizeof(nlattr);
+      return {p, p + ::strnlen(reinterpret_cast<const char*>(p), n)};
+    }
+    off += align4(a.nla_len);
+  }
+  return {};
+}
+
 }  // namespace
 
 struct NetlinkAddressManager::Impl {
@@ -269,6 +296,9 @@ struct NetlinkAddressManager::Impl {
   Impl& operator=(const Impl&) = delete;
   Impl(Impl&&) = delete;
   Impl& operator=(Impl&&) = delete;
+
+  /// The kernel's extended-ACK text of the last error (NLMSGERR_ATTR_MSG), or empty.
+  std::string last_extack;
 
   /// Reads replies until `on_msg` returns true (done) or the budget runs out. Returns 0, or
   /// an errno (ETIMEDOUT when the kernel did not answer in time).
@@ -319,6 +349,7 @@ struct NetlinkAddressManager::Impl {
         if (nh.nlmsg_type == NLMSG_ERROR) {
           nlmsgerr err{};
           std::memcpy(&err, body, std::min(sizeof(err), body_len));
+          last_extack = extack_message(nh, err, body, body_len);
           return -err.error;  // 0 is the ACK
         }
         if (on_msg(nh, body, body_len, result)) {
@@ -331,6 +362,7 @@ struct NetlinkAddressManager::Impl {
   /// Sends a libnl-built request with NLM_F_ACK and waits for its answer. Returns the errno.
   int request(nl_msg* msg) {
     const auto start = Clock::now();
+    last_extack.clear();
     const int sent = nl_send_auto(sk, msg);
     if (sent < 0) {
       return nle_errno(sent);
@@ -469,7 +501,7 @@ struct NetlinkAddressManager::Impl {
       vips.erase(key);
       return std::nullopt;
     }
-    return Error{op, object, err, {}};
+    return Error{op, object, err, last_extack};
   }
 
   std::optional<Error> route(const config::RouteSpec& r, bool add) {
@@ -555,7 +587,7 @@ struct NetlinkAddressManager::Impl {
     if (err == 0 || (add && err == EEXIST) || (!add && (err == ESRCH || err == ENOENT))) {
       return std::nullopt;
     }
-    return Error{op, object, err, {}};
+    return Error{op, object, err, last_extack};
   }
 
   std::optional<Error> rule(const config::RuleSpec& r, bool add) {
@@ -658,7 +690,7 @@ struct NetlinkAddressManager::Impl {
     if (err == 0 || (add && err == EEXIST) || (!add && err == ENOENT)) {
       return std::nullopt;
     }
-    return Error{op, object, err, {}};
+    return Error{op, object, err, last_extack};
   }
 };
 
@@ -671,6 +703,9 @@ Result<std::unique_ptr<NetlinkAddressManager>> NetlinkAddressManager::open() {
   if (int e = nl_connect(impl->sk, NETLINK_ROUTE); e < 0) {
     return Error{"nl_connect", "NETLINK_ROUTE", nle_errno(e), nl_geterror(e)};
   }
+  // Ask for the kernel's error text (best effort: older kernels lack it).
+  const int on = 1;
+  ::setsockopt(nl_socket_get_fd(impl->sk), SOL_NETLINK, NETLINK_EXT_ACK, &on, sizeof(on));
   return std::unique_ptr<NetlinkAddressManager>(new NetlinkAddressManager(std::move(impl)));
 }
 

@@ -40,14 +40,15 @@ class AddressManager {
                                            const std::string& default_dev) = 0;
 
   /// virtual_routes: to, via, dev, src, table, metric, scope, type, protocol (and tos,
-  /// onlink, IPv6 from). A route that uses any other option is not touched: its Error names
-  /// the unsupported option. Add: EEXIST is success. Del: ESRCH / ENOENT are success.
+  /// onlink, IPv6 from, mtu, advmss). A route that uses any other option is not touched: its Error
+  /// names the unsupported option. Add: EEXIST is success. Del: ESRCH / ENOENT are success.
   virtual std::vector<Error> add_routes(const std::vector<config::RouteSpec>& routes) = 0;
   virtual std::vector<Error> del_routes(const std::vector<config::RouteSpec>& routes) = 0;
 
-  /// virtual_rules: from, to, table, preference, fwmark/fwmask, iif, oif, tos, not, and the
-  /// actions table / goto / nop / blackhole / prohibit / unreachable. Other options give an
-  /// Error naming them. Add: EEXIST is success. Del: ENOENT is success.
+  /// virtual_rules: from, to, table, preference, fwmark/fwmask, iif, oif, tos, not, protocol,
+  /// ipproto, sport, dport, and the actions table / goto / nop / blackhole / prohibit /
+  /// unreachable. Other options give an Error naming them. Add: EEXIST is success. Del: ENOENT is
+  /// success.
   virtual std::vector<Error> add_rules(const std::vector<config::RuleSpec>& rules) = 0;
   virtual std::vector<Error> del_rules(const std::vector<config::RuleSpec>& rules) = 0;
 
