@@ -4,6 +4,7 @@
 // and releases its services on stop (unless -I).
 #include "ipvs_half.hpp"
 
+#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <memory>
 #include <set>

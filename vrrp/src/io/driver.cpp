@@ -161,7 +161,48 @@ class DriverImpl final : public Driver {
  private:
   void build(const config::Model& model) {
     model_ = model;
-    notifier_ = std::make_unique<Notifier>(io_, runner_, model);
+    const config::GlobalDefs& gd = model.global.global_defs;
+    const CommandLookups lookups = host_lookups();
+    const ResolveScript resolve_script = [&gd, &lookups](const config::Script& sc) {
+      return resolve_command(sc, gd, lookups);
+    };
+    std::vector<NotifyFifo> fifos;
+    const auto add_fifo = [&](const std::optional<config::NotifyFifo>& f,
+                              const config::OptionalScript& script) {
+      if (!f) {
+        return;
+      }
+      NotifyFifo nf;
+      nf.path = f->name;
+      if (script) {
+        auto c = resolve_script(*script);
+        if (c.ok()) {
+          nf.script = c.value();
+        } else {
+          log::error("notify fifo script for {}: {}", f->name, c.error().text);
+        }
+      }
+      if (!f->user.empty() && lookups.user) {
+        if (auto ids = lookups.user(f->user)) {
+          nf.uid = ids->uid;
+          nf.gid = ids->gid;
+        }
+      }
+      if (!f->group.empty() && lookups.group) {
+        nf.gid = lookups.group(f->group);
+      }
+      fifos.push_back(std::move(nf));
+    };
+    add_fifo(gd.notify_fifo, gd.notify_fifo_script);
+    add_fifo(gd.vrrp_notify_fifo, gd.vrrp_notify_fifo_script);
+    notifier_ = std::make_unique<Notifier>(io_, runner_, std::move(fifos));
+    for (const auto& vi : model.vrrp.vrrp_instance) {
+      notifier_->set_instance(vi.name, notify_scripts(vi, resolve_script));
+    }
+    for (const auto& g : model.vrrp.vrrp_sync_group) {
+      notifier_->set_group(g.name, notify_scripts(g, resolve_script));
+    }
+    notifier_->start();
     for (const auto& vi : model.vrrp.vrrp_instance) {
       auto slot = std::make_unique<Slot>(io_, resolve(model, vi), vi, Tracking::for_instance(model, vi));
       by_name_[vi.name] = slot.get();
@@ -236,21 +277,23 @@ class DriverImpl final : public Driver {
       if (scripts.count(sc.name) == 0) {
         continue;
       }
-      auto cmd = resolve_command(sc.script, model.global.global_defs);
+      auto cmd = resolve_script(sc.script);
       if (!cmd.ok()) {
-        log::error("vrrp_script {}: {}", sc.name, cmd.error());
+        // keepalived: a script that cannot run counts as failing.
+        log::error("VRRP_Script({}) cannot run: {}", sc.name, cmd.error().text);
+        on_script(sc.name, false);
         continue;
       }
       auto mon = std::make_unique<ScriptMonitor>(
-          io_, runner_, sc, cmd.value(),
+          io_, runner_, ScriptMonitor::options_from(sc, cmd.value()),
           [this](const std::string& name, bool up) { on_script(name, up); });
       mon->start();
       script_monitors_.push_back(std::move(mon));
     }
-    std::vector<config::TrackFile> tracked_files;
+    std::vector<TrackFileMonitor::File> tracked_files;
     for (const auto& tf : model.vrrp.track_file) {
       if (files.count(tf.name) != 0) {
-        tracked_files.push_back(tf);
+        tracked_files.push_back(TrackFileMonitor::file_from(tf));
       }
     }
     if (!tracked_files.empty()) {
