@@ -8,6 +8,7 @@
 #pragma once
 
 #include <boost/asio/io_context.hpp>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -16,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "vigil/config/model_global.hpp"
 #include "vigil/config/model_vrrp.hpp"
 #include "vigil/vrrp/command.hpp"
 #include "vigil/vrrp/io/process.hpp"
@@ -43,12 +45,24 @@ NotifyScripts notify_scripts(const config::VrrpSyncGroup& cfg, const ResolveScri
 /// A FIFO to write notification lines to, and the script that reads it.
 struct NotifyFifo {
   std::string path;
-  /// Started by start() with the FIFO's path appended as its last argument.
+  /// Started by start() with the FIFO's path appended as its last argument; no
+  /// timeout (it is expected to run as long as the daemon).
   std::optional<Command> script;
   /// Owner given to a FIFO that start() creates (notify_fifo's [username [groupname]]).
   std::optional<std::uint32_t> uid;
   std::optional<std::uint32_t> gid;
 };
+
+/// global_defs notify_fifo (+ notify_fifo_script) and vrrp_notify_fifo (+
+/// vrrp_notify_fifo_script), the FIFOs that get VRRP lines. A FIFO user or group
+/// that does not exist, or a script that does not resolve, is logged and left out.
+std::vector<NotifyFifo> vrrp_notify_fifos(const config::GlobalDefs& globals,
+                                          const ResolveScript& resolve,
+                                          const CommandLookups& lookups);
+
+/// Timeout of notify_stop and of the notify script for STOP (keepalived waits 1 s
+/// for them at shutdown, then kills them); other notify scripts have none.
+inline constexpr std::chrono::milliseconds kStopScriptTimeout{1000};
 
 class Notifier {
  public:
@@ -71,8 +85,11 @@ class Notifier {
   void set_instance(const std::string& name, NotifyScripts scripts);
   void set_group(const std::string& name, NotifyScripts scripts);
 
-  /// Creates missing FIFOs (mkfifo), starts each FIFO's script, and opens the FIFOs
-  /// for writing. Errors are logged.
+  /// For each FIFO: creates it when missing (mkfifo 0644, then chown to its
+  /// uid/gid), starts its script, and opens it O_RDWR | O_NONBLOCK | O_NOFOLLOW as
+  /// keepalived does (the daemon itself is then a reader, so writes never fail for
+  /// want of one; a line that does not fit in the pipe is dropped and counted). A
+  /// path that exists but is not a FIFO is refused. Errors are logged.
   void start();
   /// Closes the FIFOs; terminates the FIFO scripts; removes the FIFOs start() created.
   void stop();
@@ -83,7 +100,8 @@ class Notifier {
   /// INSTANCE <name> <STATE> <priority> appended, and writes
   /// `INSTANCE "<name>" <STATE> <priority>` to each FIFO.
   void instance_state(const std::string& name, std::string_view state, int priority);
-  /// A sync group changed state: as instance_state with GROUP, and priority 0.
+  /// A sync group changed state: as instance_state with GROUP, and priority 0 (as
+  /// keepalived gives groups).
   void group_state(const std::string& name, std::string_view state);
   /// A master received an advert of lower priority: runs notify_master_rx_lower_pri
   /// and writes `INSTANCE "<name>" MASTER_RX_LOWER_PRI <priority>`.
@@ -96,9 +114,17 @@ class Notifier {
   [[nodiscard]] const Counters& counters() const { return counters_; }
 
  private:
-  struct Fifo;
-  void run_script(const std::optional<Command>& cmd, const std::vector<std::string>& extra);
+  struct Fifo {
+    NotifyFifo spec;
+    int fd = -1;
+    bool created = false;  ///< made by start(): removed by stop()
+    pid_t script_pid = -1;
+  };
+  void run_script(const std::optional<Command>& cmd, std::vector<std::string> extra,
+                  std::optional<std::chrono::milliseconds> timeout);
   void write_line(const std::string& line);
+  void notify(const NotifyScripts* scripts, std::string_view type, const std::string& name,
+              std::string_view state, int priority);
 
   boost::asio::io_context& io_;
   ProcessRunner& runner_;
