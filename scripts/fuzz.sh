@@ -49,6 +49,10 @@ mkdir -p build/fuzz/corpus-vrrp-packet
 # Seed: selector byte 0 (IPv4), then tests/unit/vrrp's v2 packet (its checksum has no pseudo-header).
 printf '\x00\x21\x33\x64\x01\x01\x01\x8e\xae\xc0\xa8\xc8\x101111\x00\x00\x00\x00' \
   >build/fuzz/corpus-vrrp-packet/seed-v2
+# Seed: selector 4 (a whole IPv4 packet), then a 20-byte header (TTL 255, protocol 112) and
+# the same v2 advert.
+printf '\x04\x45\x00\x00\x28\x00\x00\x00\x00\xff\x70\x00\x00\xc0\xa8\xc8\x01\xe0\x00\x00\x12\x21\x33\x64\x01\x01\x01\x8e\xae\xc0\xa8\xc8\x101111\x00\x00\x00\x00' \
+  >build/fuzz/corpus-vrrp-packet/seed-v2-ipv4
 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 ASAN_OPTIONS=detect_leaks=1 \
   build/fuzz/tests/fuzz/fuzz_vrrp_packet build/fuzz/corpus-vrrp-packet \

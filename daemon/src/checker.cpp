@@ -14,6 +14,7 @@
 #include <set>
 #include <string>
 
+#include "daemon.hpp"
 #include "vigil/config/diagnostic.hpp"
 #include "vigil/ipvs/desired.hpp"
 #include "vigil/ipvs/dry_run.hpp"
@@ -21,7 +22,6 @@
 #include "vigil/ipvs/netlink_backend.hpp"
 #include "vigil/ipvs/reconciler.hpp"
 #include "vigil/runtime/log.hpp"
-#include "daemon.hpp"
 
 namespace vigil::daemon {
 

@@ -42,10 +42,7 @@ const char* kind_name(SyncKind k) {
 class IpvsHalf final : public Half {
  public:
   IpvsHalf(asio::io_context& io, const CliOptions& opts, std::unique_ptr<ipvs::Backend> backend)
-      : opts_(opts),
-        backend_(std::move(backend)),
-        reconciler_(*backend_),
-        resync_timer_(io) {}
+      : opts_(opts), backend_(std::move(backend)), reconciler_(*backend_), resync_timer_(io) {}
 
   void start(const config::Model& model) override {
     global_ = model.global;

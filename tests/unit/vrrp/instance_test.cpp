@@ -309,7 +309,8 @@ TEST_CASE("Shutdown from Master sends priority 0 and releases the VIPs", "[vrrp]
   CHECK_FALSE(f.vi.next_deadline());
 }
 
-TEST_CASE("Fault from Master sends priority 0; leaving Fault restarts as Backup", "[vrrp][fault]") {
+TEST_CASE("Fault from Master sends priority 0 and leaving Fault restarts as Backup",
+          "[vrrp][fault]") {
   Fixture f(base_settings());
   f.make_master();
   auto out = f.vi.set_fault(f.now, true, "eth0 down");

@@ -34,7 +34,8 @@ TEST_CASE("Positive weights count while up, negative while down, reverse negates
   CHECK_FALSE(t.verdict().fault);
 }
 
-TEST_CASE("track_file adds value times weight; weight 0 faults on non-zero", "[vrrp][tracking]") {
+TEST_CASE("track_file adds value times weight and weight 0 faults on non-zero",
+          "[vrrp][tracking]") {
   Tracking t;
   t.add(TrackKind::File, "f", 3, false);
   t.add(TrackKind::File, "g", 0, false);

@@ -84,7 +84,7 @@ struct Slot {
   VrrpSocket* socket = nullptr;
   std::optional<IpAddress> local;  ///< advert source address
   std::uint16_t ip_id = 0;
-  int group = -1;              ///< index into groups_, -1: none
+  int group = -1;  ///< index into groups_, -1: none
   std::size_t group_member = 0;
   std::uint64_t drops_logged = 0;
 };
@@ -126,7 +126,8 @@ class DriverImpl final : public Driver {
     for (const auto& vi : model.vrrp.vrrp_instance) {
       wanted[vi.name] = &vi;
     }
-    bool same = wanted.size() == slots_.size() && model.vrrp.vrrp_script == model_.vrrp.vrrp_script &&
+    bool same = wanted.size() == slots_.size() &&
+                model.vrrp.vrrp_script == model_.vrrp.vrrp_script &&
                 model.vrrp.track_file == model_.vrrp.track_file &&
                 model.vrrp.vrrp_sync_group == model_.vrrp.vrrp_sync_group &&
                 model.global.global_defs == model_.global.global_defs;
@@ -204,7 +205,8 @@ class DriverImpl final : public Driver {
     }
     notifier_->start();
     for (const auto& vi : model.vrrp.vrrp_instance) {
-      auto slot = std::make_unique<Slot>(io_, resolve(model, vi), vi, Tracking::for_instance(model, vi));
+      auto slot =
+          std::make_unique<Slot>(io_, resolve(model, vi), vi, Tracking::for_instance(model, vi));
       by_name_[vi.name] = slot.get();
       slots_.push_back(std::move(slot));
     }
@@ -225,8 +227,7 @@ class DriverImpl final : public Driver {
     // Sockets.
     for (auto& s : slots_) {
       const Settings& st = s->inst.settings();
-      SocketKey key{st.interface, st.family,
-                    st.auth_type == AuthType::Ah ? kProtoAh : kProtoVrrp};
+      SocketKey key{st.interface, st.family, st.auth_type == AuthType::Ah ? kProtoAh : kProtoVrrp};
       auto it = sockets_.find(key);
       if (it == sockets_.end()) {
         VrrpSocket::Options o;
@@ -368,8 +369,8 @@ class DriverImpl final : public Driver {
       const std::uint64_t n = ++bad_packets_;
       if (should_log(n)) {
         log::warning("vrrp: {}: dropped a bad packet from {}: {}: {} ({} so far)",
-                     key.ifname.empty() ? "*" : key.ifname, p.src.str(),
-                     errc_name(r.error().code), r.error().text, n);
+                     key.ifname.empty() ? "*" : key.ifname, p.src.str(), errc_name(r.error().code),
+                     r.error().text, n);
       }
       return;
     }
@@ -473,8 +474,7 @@ class DriverImpl final : public Driver {
       refresh_local(s);
       if (!s.local) {
         if (should_log(++s.drops_logged)) {
-          log::warning("({}) no source address on {} to send adverts from", st.name,
-                       st.interface);
+          log::warning("({}) no source address on {} to send adverts from", st.name, st.interface);
         }
         return;
       }
@@ -511,8 +511,7 @@ class DriverImpl final : public Driver {
 
   void run(Slot& s, const AcquireVips& /*unused*/) {
     report(s, "add VIP", addrs_->add_addresses(s.cfg.virtual_ipaddress, s.cfg.interface));
-    report(s, "add VIP",
-           addrs_->add_addresses(s.cfg.virtual_ipaddress_excluded, s.cfg.interface));
+    report(s, "add VIP", addrs_->add_addresses(s.cfg.virtual_ipaddress_excluded, s.cfg.interface));
     report(s, "add virtual route", addrs_->add_routes(s.cfg.virtual_routes));
     report(s, "add virtual rule", addrs_->add_rules(s.cfg.virtual_rules));
   }
@@ -529,9 +528,7 @@ class DriverImpl final : public Driver {
            addrs_->del_addresses(s.cfg.virtual_ipaddress_excluded, s.cfg.interface));
   }
 
-  void run(Slot& s, const SendGratuitous& g) {
-    send_gratuitous_round(s, g.repeat);
-  }
+  void run(Slot& s, const SendGratuitous& g) { send_gratuitous_round(s, g.repeat); }
 
   /// Sends one message per VIP now, and the remaining `repeat - 1` rounds
   /// paced by vrrp_garp_interval / vrrp_gna_interval (all at once when 0).
@@ -654,8 +651,8 @@ Result<std::unique_ptr<Driver>> Driver::open(asio::io_context& io, const DriverO
   if (!links.ok()) {
     return links.error();
   }
-  return std::unique_ptr<Driver>(std::make_unique<DriverImpl>(
-      io, options, std::move(addrs).value(), std::move(links).value()));
+  return std::unique_ptr<Driver>(std::make_unique<DriverImpl>(io, options, std::move(addrs).value(),
+                                                              std::move(links).value()));
 }
 
 }  // namespace vigil::vrrp::io
