@@ -47,5 +47,5 @@ stop_node b TERM
 expect_vips "SIGTERM of b: no node holds $VIP" "$WAIT" "$VIP=none"
 
 capture_stop
-check_wire "$VERSION" "$ADVERT" "$FAMILY" "$CAST" "$VRID" a b
+check_wire "$VERSION" "$ADVERT" "$FAMILY" "$CAST" "$VRID" a="$VRID" b="$VRID"
 finish

@@ -64,7 +64,7 @@ cleanup() {
   for n in "${!PID[@]}"; do kill_node_tree "$n" KILL; done
   [ -n "$CAP_PID" ] && kill -KILL "$CAP_PID" 2>/dev/null
   for n in a b s; do ip netns del "$(ns_of "$n")" 2>/dev/null; done
-  if [ "$failures" -ne 0 ] || [ "$rc" -ne 0 ]; then
+  if [ "$failures" -ne 0 ] || [ "$rc" -ne 0 ] || [ -n "${VRRP_KEEP:-}" ]; then
     echo "logs and configs kept in $WORK"
   else
     rm -rf "$WORK"
@@ -334,12 +334,13 @@ capture_stop() {
   CAP_PID=
 }
 
-# check_wire VERSION ADVERT_INT FAMILY MODE "VRIDS" [NODE_THAT_SENT_PRIORITY_0...]
+# check_wire VERSION ADVERT_INT FAMILY MODE "VRIDS" [NODE=VRID[,VRID...] ...]
 # decodes $WORK/wire.pcapng with tshark and checks, for each node, the adverts it sent:
 # decoded as VRRP with vrrp.version VERSION, type 1, VRID among VRIDS, advert interval as
 # configured, ip.ttl / ipv6.hlim 255, checksum verified good, sent to 224.0.0.18 / ff02::12
 # (MODE multicast) or to the peer (unicast), and no expert info of warning severity or above.
-# Each NODE named after the VRIDS list must have sent a priority-0 advert (graceful stop).
+# Each NODE=VRIDs after the VRIDS list must have sent a priority-0 advert (graceful stop) for
+# each of those VRIDs.
 check_wire() {
   local version=$1 advert=$2 fam=$3 mode=$4 vrids=$5; shift 5
   local f=$WORK/wire.pcapng rows n
@@ -408,11 +409,16 @@ check_wire() {
     fi
     WIRE_ZERO[$n]=$zeros
   done
-  for n in "$@"; do
-    if [ -n "${WIRE_ZERO[$n]// /}" ]; then
+  local spec v missing
+  for spec in "$@"; do
+    n=${spec%%=*} missing=""
+    for v in ${spec#*=}; do
+      [[ " ${WIRE_ZERO[$n]} " == *" $v "* ]] || missing="$missing $v"
+    done
+    if [ -z "$missing" ]; then
       pass "wire: node $n sent priority 0 on graceful stop (VRID${WIRE_ZERO[$n]})"
     else
-      fail "wire: node $n sent no priority-0 advert on graceful stop"
+      fail "wire: node $n sent no priority-0 advert for VRID$missing (seen for:${WIRE_ZERO[$n]:- none})"
     fi
   done
 }
