@@ -1,0 +1,33 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# VRRP between two daemons in network namespaces on the host (tests/integration/vrrp/*.sh; see
+# README.md there). Test integration.vrrp.<scenario>.<a>-<b>.<mode>: node a runs <a> and is the
+# higher priority, node b runs <b>. A daemon that is missing or fails to start is a failed
+# test; only a non-root run skips (77).
+#
+# VIGIL_VRRP_ITEST_REFERENCE adds the keepalived-keepalived pairing, which checks the scripts
+# themselves against the reference implementation.
+option(VIGIL_VRRP_ITEST_REFERENCE "Also run the VRRP integration tests keepalived-keepalived" OFF)
+
+set(vrrp_itest_dir ${CMAKE_CURRENT_LIST_DIR})
+set(vrrp_itest_pairings vigild-keepalived keepalived-vigild vigild-vigild)
+if(VIGIL_VRRP_ITEST_REFERENCE)
+  list(APPEND vrrp_itest_pairings keepalived-keepalived)
+endif()
+set(vrrp_itest_modes v2-mcast v3-mcast v2-ucast v3-ucast v3-mcast6)
+
+foreach(scenario IN ITEMS failover dual_master)
+  foreach(pairing IN LISTS vrrp_itest_pairings)
+    string(REPLACE "-" ";" impls ${pairing})
+    list(GET impls 0 impl_a)
+    list(GET impls 1 impl_b)
+    foreach(mode IN LISTS vrrp_itest_modes)
+      set(name integration.vrrp.${scenario}.${pairing}.${mode})
+      add_test(NAME ${name} COMMAND ${vrrp_itest_dir}/${scenario}.sh ${mode})
+      # The scenarios share the CPU with nothing else: a starved daemon misses adverts and
+      # flaps, which a test would report as a failure of the daemon.
+      set_tests_properties(${name} PROPERTIES
+        LABELS integration RUN_SERIAL ON TIMEOUT 400 SKIP_RETURN_CODE 77
+        ENVIRONMENT "IMPL_A=${impl_a};IMPL_B=${impl_b};VIGILD=$<TARGET_FILE:vigild>")
+    endforeach()
+  endforeach()
+endforeach()
