@@ -183,7 +183,8 @@ void TrackFileMonitor::read_events() {
         log::warning("track_file: a watched directory went away (watch {})", ev.wd);
         continue;
       }
-      for (std::size_t i = 0; i < watched_.size(); ++i) {
+      // By index: on_change may call stop(), which empties watched_.
+      for (std::size_t i = 0; i < watched_.size(); ++i) {  // NOLINT(modernize-loop-convert)
         Watched& w = watched_[i];
         if (w.wd != ev.wd || w.base != name) {
           continue;

@@ -32,7 +32,10 @@ ScriptMonitor::ScriptMonitor(boost::asio::io_context& io, ProcessRunner& runner,
       alive_(std::make_shared<bool>(true)) {}
 
 ScriptMonitor::~ScriptMonitor() {
-  stop();
+  try {
+    stop();
+  } catch (...) {  // NOLINT(bugprone-empty-catch): nothing to do about a failed cancel here
+  }
 }
 
 void ScriptMonitor::start() {
