@@ -167,35 +167,7 @@ class DriverImpl final : public Driver {
     const ResolveScript resolve_script = [&gd, &lookups](const config::Script& sc) {
       return resolve_command(sc, gd, lookups);
     };
-    std::vector<NotifyFifo> fifos;
-    const auto add_fifo = [&](const std::optional<config::NotifyFifo>& f,
-                              const config::OptionalScript& script) {
-      if (!f) {
-        return;
-      }
-      NotifyFifo nf;
-      nf.path = f->name;
-      if (script) {
-        auto c = resolve_script(*script);
-        if (c.ok()) {
-          nf.script = c.value();
-        } else {
-          log::error("notify fifo script for {}: {}", f->name, c.error().text);
-        }
-      }
-      if (!f->user.empty() && lookups.user) {
-        if (auto ids = lookups.user(f->user)) {
-          nf.uid = ids->uid;
-          nf.gid = ids->gid;
-        }
-      }
-      if (!f->group.empty() && lookups.group) {
-        nf.gid = lookups.group(f->group);
-      }
-      fifos.push_back(std::move(nf));
-    };
-    add_fifo(gd.notify_fifo, gd.notify_fifo_script);
-    add_fifo(gd.vrrp_notify_fifo, gd.vrrp_notify_fifo_script);
+    std::vector<NotifyFifo> fifos = vrrp_notify_fifos(gd, resolve_script, lookups);
     notifier_ = std::make_unique<Notifier>(io_, runner_, std::move(fifos));
     for (const auto& vi : model.vrrp.vrrp_instance) {
       notifier_->set_instance(vi.name, notify_scripts(vi, resolve_script));
