@@ -6,8 +6,9 @@
 # then program its virtual servers into IPVS with `vigild -C`. The host kernel
 # has no IPVS, so that part runs in a throw-away qemu guest booted from
 # Debian's kernel (tests/vm/vmrun.sh). The configuration names eth0 and eth1,
-# so the check runs in a throw-away network namespace that has them. VRRP
-# arrives with a later issue (see README).
+# so the check runs in a throw-away network namespace that has them. VRRP then
+# runs on the host between two throw-away namespaces: vigild as one director,
+# Debian's keepalived as the other (scripts/demo-vrrp.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 conf=${1:-etc/keepalived.conf}
@@ -29,6 +30,9 @@ rc=$?
 set -e
 echo "exit status $rc (0: valid; 4: cannot run; 5: errors; 6: script security)"
 [ "$rc" -eq 0 ] || exit "$rc"
+
+echo "== VRRP: vigild and keepalived as a director pair (scripts/demo-vrrp.sh)"
+./scripts/demo-vrrp.sh "$vigild" "$conf"
 
 echo "== booting a guest with IPVS (tests/vm/vmrun.sh)"
 tests/vm/vmrun.sh -m 768 -t 300 -- scripts/demo-ipvs-guest.sh "$vigild" "$PWD/$conf"
