@@ -395,8 +395,17 @@ class DriverImpl final : public Driver {
   void apply_tracking(Slot& s) {
     const TimePoint t = now();
     const Tracking::Verdict v = s.tracking.verdict();
+    const std::uint8_t before = s.inst.effective_priority();
     apply(s, s.inst.set_priority_delta(t, v.delta));
     apply(s, s.inst.set_fault(t, v.fault, v.reason));
+    const std::uint8_t after = s.inst.effective_priority();
+    if (after != before) {
+      log::info("({}) effective priority {} -> {}", s.inst.settings().name, before, after);
+      const State st = s.inst.state();
+      if (st == State::Master || st == State::Backup) {
+        notifier_->instance_priority(s.inst.settings().name, state_name(st), after);
+      }
+    }
   }
 
   void refresh_local(Slot& s) {
