@@ -31,3 +31,16 @@ foreach(scenario IN ITEMS failover dual_master)
     endforeach()
   endforeach()
 endforeach()
+
+# Tracking (vrrp_script, track_file) and notify (script + FIFO) with vigild as the tracking
+# node a, against keepalived and against vigild.
+foreach(pairing IN ITEMS vigild-keepalived vigild-vigild)
+  string(REPLACE "-" ";" impls ${pairing})
+  list(GET impls 0 impl_a)
+  list(GET impls 1 impl_b)
+  set(name integration.vrrp.tracking.${pairing})
+  add_test(NAME ${name} COMMAND ${vrrp_itest_dir}/tracking.sh)
+  set_tests_properties(${name} PROPERTIES
+    LABELS integration RUN_SERIAL ON TIMEOUT 400 SKIP_RETURN_CODE 77
+    ENVIRONMENT "IMPL_A=${impl_a};IMPL_B=${impl_b};VIGILD=$<TARGET_FILE:vigild>")
+endforeach()
