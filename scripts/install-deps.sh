@@ -11,6 +11,8 @@ pkgs=(
   catch2 nlohmann-json3-dev libfmt-dev
   clang libclang-rt-14-dev clang-format
   iproute2 keepalived ipvsadm time
+  # VRRP integration tests (tests/integration/vrrp): capture and decode adverts.
+  tshark
   # VM tests (tests/vm): qemu boots Debian's kernel; kmod gives depmod on the
   # host and modprobe in the guest (which runs the host's root); cpio, xz and
   # zstd build the initramfs and unpack the kernel.

@@ -48,6 +48,7 @@ NS_PREFIX=vrrpit$$
 ns_of() { echo "$NS_PREFIX-$1"; }
 NS_S=$(ns_of s)
 declare -A PID=()   # node -> daemon PID (the parent; keepalived forks its VRRP child)
+START_WRAP=()
 CAP_PID=
 
 # Per-node addresses and MACs (the MAC identifies a node's packets in a capture).
@@ -189,8 +190,9 @@ start_node() {
   [ -n "$bin" ] && [ -x "$bin" ] || die "node $n: no executable for '$impl' (${bin:-unset})"
   [ -z "${PID[$n]:-}" ] || die "node $n: already running (pid ${PID[$n]})"
   echo "=== $(date +%T.%N | cut -c1-12) start $impl" >>"$WORK/$n.log"
-  # `ip netns exec` execs the daemon, so $! is the daemon's own PID.
-  ip netns exec "$(ns_of "$n")" "$bin" -P -n -l -D -G -f "$WORK/$n.conf" \
+  # `ip netns exec` execs the daemon, so $! is the daemon's own PID. START_WRAP (bench/) is a
+  # command that in turn execs its arguments.
+  ip netns exec "$(ns_of "$n")" "${START_WRAP[@]}" "$bin" -P -n -l -D -G -f "$WORK/$n.conf" \
     -p "$WORK/$n.pid" -r "$WORK/${n}_vrrp.pid" -c "$WORK/${n}_chk.pid" >>"$WORK/$n.log" 2>&1 &
   PID[$n]=$!
   info "node $n: $impl started (pid ${PID[$n]})"
@@ -245,6 +247,8 @@ stop_node() {
   poll "$WAIT" ns_empty "$n" || fail "node $n: processes left in its namespace after SIGTERM"
 }
 not_running() { ! kill -0 "$1" 2>/dev/null; }
+# gone PID: PID has exited (a zombie counts: it is only waiting for its parent).
+gone() { [ ! -e "/proc/$1" ] || [ "$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)" = Z ]; }
 ns_empty() { [ -z "$(ip netns pids "$(ns_of "$1")" 2>/dev/null)" ]; }
 
 # vips_on NODE: the VIPs (198.18.100.0/24, 2001:db8:100::/48) on NODE's eth0, space-separated.
