@@ -44,3 +44,13 @@ foreach(pairing IN ITEMS vigild-keepalived vigild-vigild)
     LABELS integration RUN_SERIAL ON TIMEOUT 400 SKIP_RETURN_CODE 77
     ENVIRONMENT "IMPL_A=${impl_a};IMPL_B=${impl_b};VIGILD=$<TARGET_FILE:vigild>")
 endforeach()
+
+# SIGHUP: unchanged instances keep their state, a broken configuration changes nothing, added
+# and removed instances start and stop (vigild as node a).
+foreach(impl_b IN ITEMS keepalived vigild)
+  set(name integration.vrrp.reload.vigild-${impl_b})
+  add_test(NAME ${name} COMMAND ${vrrp_itest_dir}/reload.sh)
+  set_tests_properties(${name} PROPERTIES
+    LABELS integration RUN_SERIAL ON TIMEOUT 400 SKIP_RETURN_CODE 77
+    ENVIRONMENT "IMPL_B=${impl_b};VIGILD=$<TARGET_FILE:vigild>")
+endforeach()

@@ -5,6 +5,7 @@
 // behaviour; that is all in vigil_vrrp_core.
 #include "vigil/vrrp/io/driver.hpp"
 
+#include <algorithm>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <map>
@@ -15,6 +16,7 @@
 #include <variant>
 #include <vector>
 
+#include "vigil/config/dump.hpp"
 #include "vigil/runtime/log.hpp"
 #include "vigil/vrrp/auth.hpp"
 #include "vigil/vrrp/command.hpp"
@@ -60,6 +62,23 @@ HmacMd5 openssl_hmac() {
   };
 }
 
+/// One vrrp_instance block as the normalized dump prints it (no source locations).
+std::string instance_fingerprint(const config::VrrpInstance& vi) {
+  config::Model m;
+  m.vrrp.vrrp_instance.push_back(vi);
+  return config::dump_json(m);
+}
+
+/// What every instance depends on outside its own block: global_defs, vrrp_script,
+/// track_file, vrrp_sync_group, garp_group (the normalized dump, no source locations).
+std::string shared_fingerprint(const config::Model& model) {
+  config::Model m;
+  m.global.global_defs = model.global.global_defs;
+  m.vrrp = model.vrrp;
+  m.vrrp.vrrp_instance.clear();
+  return config::dump_json(m);
+}
+
 /// Sockets are shared by the instances on one interface, family and protocol.
 struct SocketKey {
   std::string ifname;
@@ -102,6 +121,9 @@ class DriverImpl final : public Driver {
   void start(const config::Model& model) override {
     links_->start([this](const std::string& ifname, bool up) { on_link(ifname, up); },
                   [this](const std::string& ifname) { on_address_change(ifname); });
+    for (const auto& vi : model.vrrp.vrrp_instance) {
+      slots_.push_back(make_slot(model, vi));
+    }
     build(model);
     // VIPs left over from a killed earlier run: this node is not master yet,
     // so none of them may stay (an address owner's VIPs are its own addresses).
@@ -119,42 +141,51 @@ class DriverImpl final : public Driver {
   }
 
   void reload(const config::Model& model) override {
-    // Instances are keyed by name. The simple and safe rule for now: an
-    // unchanged instance keeps running untouched; anything else is stopped
-    // and started again from the new model.
-    std::map<std::string, const config::VrrpInstance*> wanted;
+    // Instances are keyed by name (DESIGN §6). One whose block is unchanged keeps
+    // running untouched, with its state, timers and VIPs, as long as nothing it
+    // depends on outside its block changed (scripts, track files, sync groups,
+    // global_defs). Any other is stopped as on shutdown (priority 0, VIPs
+    // released) and started again from the new model; removed ones are stopped.
+    // Compared through the normalized dump, which leaves source locations out: a
+    // block that only moved in the file is unchanged.
+    const bool shared_same = shared_fingerprint(model) == shared_fingerprint(model_);
+    std::map<std::string, std::unique_ptr<Slot>> old;
+    for (auto& sl : slots_) {
+      std::string name = sl->cfg.name;
+      old.emplace(std::move(name), std::move(sl));
+    }
+    slots_.clear();
+    std::vector<std::unique_ptr<Slot>> next;
+    std::vector<Slot*> fresh;
     for (const auto& vi : model.vrrp.vrrp_instance) {
-      wanted[vi.name] = &vi;
-    }
-    bool same = wanted.size() == slots_.size() &&
-                model.vrrp.vrrp_script == model_.vrrp.vrrp_script &&
-                model.vrrp.track_file == model_.vrrp.track_file &&
-                model.vrrp.vrrp_sync_group == model_.vrrp.vrrp_sync_group &&
-                model.global.global_defs == model_.global.global_defs;
-    for (const auto& s : slots_) {
-      auto it = wanted.find(s->cfg.name);
-      if (it == wanted.end() || !(*it->second == s->cfg)) {
-        same = false;
+      auto it = old.find(vi.name);
+      if (shared_same && it != old.end() &&
+          instance_fingerprint(it->second->cfg) == instance_fingerprint(vi)) {
+        next.push_back(std::move(it->second));
+        old.erase(it);
+        continue;
       }
+      next.push_back(make_slot(model, vi));
+      fresh.push_back(next.back().get());
     }
-    if (same) {
-      log::info("vrrp: reload: no VRRP change");
-      return;
+    log::notice("vrrp: reload: {} instance(s) kept, {} (re)started, {} stopped",
+                next.size() - fresh.size(), fresh.size(), old.size());
+    for (auto& [name, sl] : old) {
+      apply(*sl, sl->inst.shutdown(now()));
+      sl->timer.cancel();
+      sl->garp_timer.cancel();
     }
-    log::notice("vrrp: reload: restarting the VRRP instances from the new configuration");
-    shutdown_all(/*release=*/true);
-    teardown();
+    teardown_shared();
+    old.clear();
+    slots_ = std::move(next);
     build(model);
-    for (auto& s : slots_) {
-      start_slot(*s);
+    for (Slot* sl : fresh) {
+      start_slot(*sl);
     }
   }
 
   void stop() override {
     shutdown_all(!options_.dont_release_vrrp);
-    if (notifier_) {
-      notifier_->stop();
-    }
     teardown();
     links_->close();
   }
@@ -215,7 +246,9 @@ class DriverImpl final : public Driver {
         }
         auto sock = VrrpSocket::open(io_, o);
         if (!sock.ok()) {
+          // The instance stays in FAULT (apply_tracking) until a reload fixes it.
           log::error("({}) cannot open its VRRP socket: {}", st.name, sock.error().text());
+          s->socket = nullptr;
           continue;
         }
         VrrpSocket* raw = sock.value().get();
@@ -226,6 +259,17 @@ class DriverImpl final : public Driver {
       s->socket = it->second.get();
       demux_[{key, st.vrid}] = s.get();
       refresh_local(*s);
+    }
+    // Sockets no instance uses any more (after a reload).
+    for (auto it = sockets_.begin(); it != sockets_.end();) {
+      const bool used = std::any_of(slots_.begin(), slots_.end(),
+                                    [&](const auto& sl) { return sl->socket == it->second.get(); });
+      if (used) {
+        ++it;
+      } else {
+        it->second->close();
+        it = sockets_.erase(it);
+      }
     }
     // Trackers: vrrp_script and track_file used by some instance or group.
     std::set<std::string> scripts;
@@ -298,9 +342,25 @@ class DriverImpl final : public Driver {
     }
   }
 
-  void teardown() {
+  std::unique_ptr<Slot> make_slot(const config::Model& model, const config::VrrpInstance& vi) {
+    return std::make_unique<Slot>(io_, resolve(model, vi), vi, Tracking::for_instance(model, vi));
+  }
+
+  /// Drops what build() derives from the whole model (monitors, notifier,
+  /// groups, the demux table), keeping the instances and the open sockets.
+  void teardown_shared() {
     script_monitors_.clear();
     file_monitor_.reset();
+    if (notifier_) {
+      notifier_->stop();
+    }
+    demux_.clear();
+    groups_.clear();
+    by_name_.clear();
+  }
+
+  void teardown() {
+    teardown_shared();
     for (auto& [k, sock] : sockets_) {
       sock->close();
     }
@@ -308,10 +368,7 @@ class DriverImpl final : public Driver {
       s->timer.cancel();
       s->garp_timer.cancel();
     }
-    demux_.clear();
     sockets_.clear();
-    groups_.clear();
-    by_name_.clear();
     slots_.clear();
   }
 
@@ -394,7 +451,11 @@ class DriverImpl final : public Driver {
 
   void apply_tracking(Slot& s) {
     const TimePoint t = now();
-    const Tracking::Verdict v = s.tracking.verdict();
+    Tracking::Verdict v = s.tracking.verdict();
+    if (s.socket == nullptr && !v.fault) {
+      v.fault = true;
+      v.reason = "no VRRP socket";
+    }
     const std::uint8_t before = s.inst.effective_priority();
     apply(s, s.inst.set_priority_delta(t, v.delta));
     apply(s, s.inst.set_fault(t, v.fault, v.reason));
