@@ -56,7 +56,7 @@ lines=$(wc -l <"$WORK/a.log")
 gen_conf a "$WORK/a.conf" "${CONF_OPTS[@]}" -r 51:200:MASTER -r 53:200:BACKUP
 hup
 expect_vips "VRID 52 removed: b takes 52, a keeps 51 and 53" "$WAIT" "$V51=a $V52=b $V53=a"
-grep -q '(VI_51) Entering\|(VI_53) Entering' <(tail -n +"$lines" "$WORK/a.log") \
+grep -q '(VI_51) Entering\|(VI_53) Entering' <(tail -n +"$((lines + 1))" "$WORK/a.log") \
   && fail "VRID 52 removed: VI_51 or VI_53 changed state" \
   || pass "VRID 52 removed: VI_51 and VI_53 kept their state"
 expect_running a b

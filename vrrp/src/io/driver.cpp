@@ -207,11 +207,9 @@ class DriverImpl final : public Driver {
       notifier_->set_group(g.name, notify_scripts(g, resolve_script));
     }
     notifier_->start();
-    for (const auto& vi : model.vrrp.vrrp_instance) {
-      auto slot =
-          std::make_unique<Slot>(io_, resolve(model, vi), vi, Tracking::for_instance(model, vi));
-      by_name_[vi.name] = slot.get();
-      slots_.push_back(std::move(slot));
+    for (auto& sl : slots_) {
+      by_name_[sl->cfg.name] = sl.get();
+      sl->group = -1;
     }
     // Sync groups.
     for (const auto& g : model.vrrp.vrrp_sync_group) {
