@@ -19,7 +19,7 @@
 # Usage: bench/vrrp_bench.sh [--runs N] [--cpu-seconds S] [--cpu-roles "master backup"]
 #                            [--cpu-version 2|3] [--cpu-advert ADVERT_INT] [--vigild PATH]
 #                            [--out DIR]
-#   defaults: 5 runs, 60 s, both roles, VRRPv2 advert_int 1, vigild from build/release or
+#   defaults: 5 runs (0: only (d)), 60 s, both roles, VRRPv2 advert_int 1, vigild from build/release or
 #   build/dev, results in build/vrrp-bench/YYYYmmdd-HHMMSS
 set -u
 cd "$(dirname "$0")/.."
@@ -217,10 +217,12 @@ for impl in vigild keepalived; do
   fi
   IMPL_A=$impl IMPL_B=$impl
   say "== $impl: $(bin_of "$impl")"
-  for ver in 2 3; do
-    run_failover "$impl" "$ver"
-    run_start "$impl" "$ver"
-  done
+  if [ "$runs" -gt 0 ]; then
+    for ver in 2 3; do
+      run_failover "$impl" "$ver"
+      run_start "$impl" "$ver"
+    done
+  fi
   for role in $cpu_roles; do run_cpu "$impl" "$role"; done
   for n in a b; do [ -f "$WORK/$n.log" ] && mv "$WORK/$n.log" "$out/$n-$impl.log"; done
 done

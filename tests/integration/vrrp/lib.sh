@@ -271,15 +271,34 @@ is_master_of() { [ "$(master_of "$1")" = "$2" ]; }
 # expect_vips DESC SECONDS "VIP=NODES ..." : polls until every VIP is held by exactly NODES
 # (a, b, "a b" written a+b, or none), or with NODE* at least by NODE (the other one may still
 # carry it, as a crashed node does); passes or fails with the state found and the logs.
+# A daemon that exits on its own (fails to start, crashes) ends the test at once: it is fatal.
 expect_vips() {
-  local desc=$1 limit=$2 spec=$3
-  if poll "$limit" vips_are "$spec"; then
+  local desc=$1 limit=$2 spec=$3 n
+  poll "$limit" vips_or_death "$spec"
+  for n in "${!PID[@]}"; do
+    if [ -n "${PID[$n]}" ] && ! alive "$n"; then
+      local rc=0
+      wait "${PID[$n]}" 2>/dev/null || rc=$?
+      echo "FAIL: $desc: node $n: $(impl_of "$n") (pid ${PID[$n]}) exited with status $rc"
+      PID[$n]=
+      dump_logs
+      die "a daemon exited unexpectedly"
+    fi
+  done
+  if vips_are "$spec"; then
     pass "$desc"
     return 0
   fi
   fail "$desc: after $limit s: $(vips_state "$spec")"
   dump_logs
   return 1
+}
+vips_or_death() {
+  local n
+  for n in "${!PID[@]}"; do
+    [ -z "${PID[$n]}" ] || alive "$n" || return 0
+  done
+  vips_are "$1"
 }
 vips_are() {
   local s vip want
