@@ -22,7 +22,7 @@
 #   defaults: 5 runs (0: only (d)), 60 s, both roles, VRRPv2 advert_int 1, vigild from build/release or
 #   build/dev, results in build/vrrp-bench/YYYYmmdd-HHMMSS
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 root=$(pwd)
 usage() { sed -n 's/^# Usage: /usage: /p' "$0" >&2; exit 2; }
 runs=5 cpu_seconds=60 cpu_roles="master backup" cpu_version=2 cpu_advert=1 vigild="" out=""
