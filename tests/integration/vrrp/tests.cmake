@@ -15,12 +15,13 @@ if(VIGIL_VRRP_ITEST_REFERENCE)
 endif()
 set(vrrp_itest_modes v2-mcast v3-mcast v2-ucast v3-ucast v3-mcast6)
 
-foreach(scenario IN ITEMS failover dual_master)
+# vigil_vrrp_itest(SCENARIO MODE...): one test per pairing and mode.
+function(vigil_vrrp_itest scenario)
   foreach(pairing IN LISTS vrrp_itest_pairings)
     string(REPLACE "-" ";" impls ${pairing})
     list(GET impls 0 impl_a)
     list(GET impls 1 impl_b)
-    foreach(mode IN LISTS vrrp_itest_modes)
+    foreach(mode IN LISTS ARGN)
       set(name integration.vrrp.${scenario}.${pairing}.${mode})
       add_test(NAME ${name} COMMAND ${vrrp_itest_dir}/${scenario}.sh ${mode})
       # The scenarios share the CPU with nothing else: a starved daemon misses adverts and
@@ -30,4 +31,9 @@ foreach(scenario IN ITEMS failover dual_master)
         ENVIRONMENT "IMPL_A=${impl_a};IMPL_B=${impl_b};VIGILD=$<TARGET_FILE:vigild>")
     endforeach()
   endforeach()
-endforeach()
+endfunction()
+
+vigil_vrrp_itest(failover ${vrrp_itest_modes})
+vigil_vrrp_itest(dual_master ${vrrp_itest_modes})
+# nopreempt and preempt_delay are keepalived knobs above the transport: one mode is enough.
+vigil_vrrp_itest(preempt v3-mcast)
