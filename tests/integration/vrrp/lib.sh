@@ -50,6 +50,7 @@ NS_S=$(ns_of s)
 declare -A PID=()   # node -> daemon PID (the parent; keepalived forks its VRRP child)
 START_WRAP=()
 CAP_PID=
+EXTRA_PIDS=()       # other processes a scenario started (killed by the cleanup trap)
 
 # Per-node addresses and MACs (the MAC identifies a node's packets in a capture).
 addr4_of() { case $1 in a) echo 198.18.1.1 ;; b) echo 198.18.1.2 ;; esac; }
@@ -63,7 +64,7 @@ cleanup() {
   local rc=$?
   local n
   for n in "${!PID[@]}"; do kill_node_tree "$n" KILL; done
-  [ -n "$CAP_PID" ] && kill -KILL "$CAP_PID" 2>/dev/null
+  for n in $CAP_PID "${EXTRA_PIDS[@]}"; do kill -KILL "$n" 2>/dev/null; done
   for n in a b s; do ip netns del "$(ns_of "$n")" 2>/dev/null; done
   if [ "$failures" -ne 0 ] || [ "$rc" -ne 0 ] || [ -n "${VRRP_KEEP:-}" ]; then
     echo "logs and configs kept in $WORK"

@@ -28,6 +28,7 @@ count_adverts() {
   ip netns exec "$NS_S" dumpcap -q -i pa -c "$2" -f "$filter" -w "$WORK/count.pcapng" \
     >"$WORK/count.log" 2>&1 &
   COUNT_PID=$!
+  EXTRA_PIDS+=("$COUNT_PID")
   poll "$WAIT" grep -q "Capturing on" "$WORK/count.log" || die "count capture did not start"
 }
 

@@ -25,9 +25,10 @@ function(vigil_vrrp_itest scenario)
       set(name integration.vrrp.${scenario}.${pairing}.${mode})
       add_test(NAME ${name} COMMAND ${vrrp_itest_dir}/${scenario}.sh ${mode})
       # The scenarios share the CPU with nothing else: a starved daemon misses adverts and
-      # flaps, which a test would report as a failure of the daemon.
+      # flaps, which a test would report as a failure of the daemon. TIMEOUT is a backstop far
+      # above the scripts' own bounded waits: ctest's kill would skip their cleanup trap.
       set_tests_properties(${name} PROPERTIES
-        LABELS integration RUN_SERIAL ON TIMEOUT 400 SKIP_RETURN_CODE 77
+        LABELS integration RUN_SERIAL ON TIMEOUT 900 SKIP_RETURN_CODE 77
         ENVIRONMENT "IMPL_A=${impl_a};IMPL_B=${impl_b};VIGILD=$<TARGET_FILE:vigild>")
     endforeach()
   endforeach()
