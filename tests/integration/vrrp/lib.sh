@@ -64,7 +64,7 @@ cleanup() {
   local rc=$?
   local n
   for n in "${!PID[@]}"; do kill_node_tree "$n" KILL; done
-  for n in $CAP_PID "${EXTRA_PIDS[@]}"; do kill -KILL "$n" 2>/dev/null; done
+  for n in $CAP_PID "${EXTRA_PIDS[@]}"; do ours "$n" && kill -KILL "$n" 2>/dev/null; done
   for n in a b s; do ip netns del "$(ns_of "$n")" 2>/dev/null; done
   if [ "$failures" -ne 0 ] || [ "$rc" -ne 0 ] || [ -n "${VRRP_KEEP:-}" ]; then
     echo "logs and configs kept in $WORK"
@@ -199,7 +199,9 @@ start_node() {
   info "node $n: $impl started (pid ${PID[$n]})"
 }
 
-alive() { [ -n "${PID[$1]:-}" ] && kill -0 "${PID[$1]}" 2>/dev/null; }
+alive() { [ -n "${PID[$1]:-}" ] && ours "${PID[$1]}" && ! gone "${PID[$1]}"; }
+# ours PID: PID is still a child of this shell (so never a reused PID of someone else's).
+ours() { [ "$(ps -o ppid= -p "$1" 2>/dev/null | tr -d ' ')" = "$$" ]; }
 
 # children PID: PIDs whose parent is PID.
 children() { ps -o pid= --ppid "$1" 2>/dev/null; }
@@ -212,6 +214,10 @@ children() { ps -o pid= --ppid "$1" 2>/dev/null; }
 kill_node_tree() {
   local n=$1 sig=$2 p=${PID[$1]:-} c kids
   [ -n "$p" ] || return 0
+  if ! ours "$p"; then
+    PID[$n]=
+    return 0
+  fi
   kids=$(children "$p")
   for c in $kids; do kill "-$sig" "$c" 2>/dev/null; done
   kill "-$sig" "$p" 2>/dev/null
@@ -228,14 +234,14 @@ kill_node_tree() {
 stop_node() {
   local n=$1 sig=$2 p=${PID[$1]:-}
   STOP_RC=
-  [ -n "$p" ] || { fail "node $n: stop requested but not running"; return 1; }
+  alive "$n" || { fail "node $n: stop requested but not running"; PID[$n]=; return 1; }
   echo "=== $(date +%T.%N | cut -c1-12) SIG$sig" >>"$WORK/$n.log"
   if [ "$sig" = KILL ]; then
     kill_node_tree "$n" KILL
     return 0
   fi
   kill -TERM "$p"
-  if ! poll "$WAIT" not_running "$p"; then
+  if ! poll "$WAIT" gone "$p"; then
     fail "node $n: $(impl_of "$n") (pid $p) still running $WAIT s after SIGTERM"
     kill_node_tree "$n" KILL
     return 1
@@ -247,9 +253,12 @@ stop_node() {
   # node's namespace so the next start does not meet it.
   poll "$WAIT" ns_empty "$n" || fail "node $n: processes left in its namespace after SIGTERM"
 }
-not_running() { ! kill -0 "$1" 2>/dev/null; }
 # gone PID: PID has exited (a zombie counts: it is only waiting for its parent).
-gone() { [ ! -e "/proc/$1" ] || [ "$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)" = Z ]; }
+gone() {
+  local st
+  st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)
+  [ -z "$st" ] || [ "$st" = Z ]
+}
 ns_empty() { [ -z "$(ip netns pids "$(ns_of "$1")" 2>/dev/null)" ]; }
 
 # vips_on NODE: the VIPs (198.18.100.0/24, 2001:db8:100::/48) on NODE's eth0, space-separated.
@@ -353,7 +362,7 @@ capture_start() {
 capture_stop() {
   [ -n "$CAP_PID" ] || return 0
   kill -INT "$CAP_PID" 2>/dev/null
-  poll "$WAIT" not_running "$CAP_PID" || kill -KILL "$CAP_PID" 2>/dev/null
+  poll "$WAIT" gone "$CAP_PID" || kill -KILL "$CAP_PID" 2>/dev/null
   wait "$CAP_PID" 2>/dev/null
   CAP_PID=
 }

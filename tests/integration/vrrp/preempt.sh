@@ -39,7 +39,7 @@ expect_vips "b alone takes $VIP" "$WAIT" "$VIP=b"
 # a's master_down_interval is under 4 advert intervals; 8 of b's adverts are twice that.
 count_adverts b 8
 start_node a
-if poll "$WAIT" not_running "$COUNT_PID"; then
+if poll "$WAIT" gone "$COUNT_PID"; then
   wait "$COUNT_PID"
   expect_vips "nopreempt: a (priority 200) leaves $VIP to b while b advertises" 0 "$VIP=b"
 else
