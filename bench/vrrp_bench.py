@@ -80,13 +80,27 @@ def vip_present(vip):
         s.close()
 
 
-def wait_vip(s, vip, t0, timeout):
-    """Reads s until an RTM_NEWADDR for vip; returns its result line."""
+def exited(pid):
+    """pid is gone or a zombie."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
+
+
+def wait_vip(s, vip, t0, timeout, daemon=None):
+    """Reads s until an RTM_NEWADDR for vip; returns its result line. Gives up early when the
+    daemon (a PID) has exited."""
     deadline = time.monotonic() + timeout
     while True:
         left = deadline - time.monotonic()
-        if left <= 0 or not select.select([s], [], [], left)[0]:
+        if left <= 0:
             return "timeout"
+        if daemon and exited(daemon):
+            return "failed: the daemon exited"
+        if not select.select([s], [], [], min(left, 0.2))[0]:
+            continue
         buf = s.recv(1 << 16)
         t1 = time.monotonic_ns()
         if any(vip in found for mtype, found in addrs_in(buf) if mtype == RTM_NEWADDR):
@@ -115,13 +129,14 @@ def cmd_watch(args):
     # PID as its own child. A detached watcher (double fork, so it is nobody's child but
     # init's) gets t0 through a pipe and writes its result line to --result.
     r, w = os.pipe()
+    daemon = os.getpid()
     mid = os.fork()
     if mid == 0:
         if os.fork() != 0:
             os._exit(0)
         os.close(w)
         t0 = int(os.read(r, 64) or b"0")
-        line = wait_vip(s, vip, t0, args.timeout) if t0 else "failed: no start"
+        line = wait_vip(s, vip, t0, args.timeout, daemon) if t0 else "failed: no start"
         with open(args.result + ".tmp", "w") as f:
             f.write(line + "\n")
         os.rename(args.result + ".tmp", args.result)

@@ -19,10 +19,10 @@
 # Usage: bench/vrrp_bench.sh [--runs N] [--cpu-seconds S] [--cpu-roles "master backup"]
 #                            [--cpu-version 2|3] [--cpu-advert ADVERT_INT] [--vigild PATH]
 #                            [--out DIR]
-#   defaults: 5 runs, 60 s, both roles, VRRPv2 advert_int 1, vigild from build/release or
+#   defaults: 5 runs (0: only (d)), 60 s, both roles, VRRPv2 advert_int 1, vigild from build/release or
 #   build/dev, results in build/vrrp-bench/YYYYmmdd-HHMMSS
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 root=$(pwd)
 usage() { sed -n 's/^# Usage: /usage: /p' "$0" >&2; exit 2; }
 runs=5 cpu_seconds=60 cpu_roles="master backup" cpu_version=2 cpu_advert=1 vigild="" out=""
@@ -96,7 +96,7 @@ clear_vips() {
 
 # run_failover IMPL VERSION: (a) and (b), --runs each, with one long-lived backup b.
 run_failover() {
-  local impl=$1 ver=$2 adv sig i res pids vip n
+  local impl=$1 ver=$2 adv sig i res pids vip
   adv=$([ "$ver" = 2 ] && echo 1 || echo 0.1)
   vip=$(vip_of 51 4)
   gen_conf a "$WORK/a.conf" -v "$ver" -i "$adv" -r 51:200:MASTER
@@ -111,7 +111,8 @@ run_failover() {
     metric="$metric v$ver adv $adv _ms"
     [ "$ok" = 1 ] || { record "$impl" "$metric" failed; continue; }
     for i in $(seq 1 "$runs"); do
-      if ! poll "$WAIT" vips_are "$vip=a"; then
+      poll "$WAIT" pair_settled "$vip"
+      if ! vips_are "$vip=a" || ! alive a || ! alive b; then
         say "$impl v$ver: a is not the only holder of $vip ($(master_of "$vip")); giving up"
         record "$impl" "$metric" failed
         ok=0
@@ -126,9 +127,20 @@ run_failover() {
       [ "$sig" = TERM ] && [ "$i" = "$runs" ] || start_node a
     done
   done
-  for n in a b; do alive "$n" && stop_node "$n" TERM; done
-  for n in a b; do [ -n "${PID[$n]}" ] && kill_node_tree "$n" KILL; done
+  stop_all
 }
+# stop_all: stops whatever still runs; reaps a daemon that already exited.
+stop_all() {
+  local n
+  for n in a b; do
+    if alive "$n"; then
+      stop_node "$n" TERM
+    elif [ -n "${PID[$n]:-}" ]; then
+      reap "$n" "${PID[$n]}"
+    fi
+  done
+}
+pair_settled() { vips_are "$1=a" || ! alive a || ! alive b; }
 result_value() {
   case $1 in
     elapsed_ms=*) echo "${1#elapsed_ms=}" ;;
@@ -144,15 +156,16 @@ run_start() {
   gen_conf a "$WORK/a.conf" -v "$ver" -i "$adv" -r 51:200:MASTER
   for i in $(seq 1 "$runs"); do
     clear_vips a b
-    rm -f "$WORK/start.result"
-    START_WRAP=(python3 "$helper" watch --vip "$vip" --timeout 60
-      --result "$WORK/start.result" --exec)
+    local result=$WORK/start-$impl-v$ver-$i.result
+    rm -f "$result"
+    START_WRAP=(python3 "$helper" watch --vip "$vip" --timeout 60 --result "$result" --exec)
     start_node a
     START_WRAP=()
-    if poll 70 test -e "$WORK/start.result"; then res=$(cat "$WORK/start.result"); else res=none; fi
+    # The watcher gives up by itself when the daemon exits.
+    if poll 70 test -e "$result"; then res=$(cat "$result"); else res=none; fi
     say "$impl v$ver start run $i: $res"
     record "$impl" "start to MASTER v$ver adv $adv _ms" "$(result_value "$res")"
-    if alive a; then stop_node a TERM; else reap a "${PID[a]}"; fi
+    stop_all
   done
 }
 
@@ -174,18 +187,18 @@ run_cpu() {
     gen_conf b "$WORK/b.conf" -v "$cpu_version" -i "$cpu_advert" "${args_b[@]}"
     IMPL_A=keepalived IMPL_B=$impl
     start_node a
-    poll 120 all_vips a || { say "$impl cpu backup: the keepalived peer has not all 100 VIPs"; }
+    poll 120 all_vips_or_dead a || say "$impl cpu backup: the keepalived peer has not all 100 VIPs"
   else
     IMPL_A=$impl
   fi
   start_node "$measured"
   local label="100 instances $role v$cpu_version adv $cpu_advert, ${cpu_seconds} s"
-  if [ "$role" = master ] && ! poll 120 all_vips a; then
+  if [ "$role" = master ] && ! { poll 120 all_vips_or_dead a && alive a && all_vips a; }; then
     say "$impl cpu $role: not all 100 VIPs on a"
-    record "$impl" "$label: CPU" failed
-  elif [ "$role" = backup ] && ! { sleep_adverts; all_vips a && [ -z "$(vips_on b)" ]; }; then
-    say "$impl cpu $role: b took VIPs or a lost some"
-    record "$impl" "$label: CPU" failed
+    cpu_failed "$impl" "$label"
+  elif [ "$role" = backup ] && ! { sleep_adverts; alive b && all_vips a && [ -z "$(vips_on b)" ]; }; then
+    say "$impl cpu $role: b is not running, took VIPs, or a lost some"
+    cpu_failed "$impl" "$label"
   else
     before=$(python3 "$helper" proc "${PID[$measured]}")
     sleep "$cpu_seconds"   # the measurement window, not a wait for an outcome
@@ -200,11 +213,13 @@ run_cpu() {
       'BEGIN { printf "%.1f MiB", k / 1024 }')"
     say "$impl cpu $role: $before -> $after"
   fi
-  for v in a b; do alive "$v" && stop_node "$v" TERM; done
+  stop_all
   IMPL_A=$impl IMPL_B=$impl
 }
+cpu_failed() { local m; for m in CPU VmRSS VmHWM; do record "$1" "$2: $m" failed; done; }
 kv() { tr ' ' '\n' <<<"$2" | sed -n "s/^$1=//p"; }
 all_vips() { [ "$(vips_on "$1" | wc -w)" = 100 ]; }
+all_vips_or_dead() { ! alive "$1" || all_vips "$1"; }
 # sleep_adverts: lets the backup see a few adverts before its state is judged.
 sleep_adverts() { sleep "$(awk -v a="$cpu_advert" 'BEGIN { print 5 * a }')"; }
 
@@ -217,10 +232,12 @@ for impl in vigild keepalived; do
   fi
   IMPL_A=$impl IMPL_B=$impl
   say "== $impl: $(bin_of "$impl")"
-  for ver in 2 3; do
-    run_failover "$impl" "$ver"
-    run_start "$impl" "$ver"
-  done
+  if [ "$runs" -gt 0 ]; then
+    for ver in 2 3; do
+      run_failover "$impl" "$ver"
+      run_start "$impl" "$ver"
+    done
+  fi
   for role in $cpu_roles; do run_cpu "$impl" "$role"; done
   for n in a b; do [ -f "$WORK/$n.log" ] && mv "$WORK/$n.log" "$out/$n-$impl.log"; done
 done

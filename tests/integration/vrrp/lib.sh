@@ -50,6 +50,7 @@ NS_S=$(ns_of s)
 declare -A PID=()   # node -> daemon PID (the parent; keepalived forks its VRRP child)
 START_WRAP=()
 CAP_PID=
+EXTRA_PIDS=()       # other processes a scenario started (killed by the cleanup trap)
 
 # Per-node addresses and MACs (the MAC identifies a node's packets in a capture).
 addr4_of() { case $1 in a) echo 198.18.1.1 ;; b) echo 198.18.1.2 ;; esac; }
@@ -63,7 +64,7 @@ cleanup() {
   local rc=$?
   local n
   for n in "${!PID[@]}"; do kill_node_tree "$n" KILL; done
-  [ -n "$CAP_PID" ] && kill -KILL "$CAP_PID" 2>/dev/null
+  for n in $CAP_PID "${EXTRA_PIDS[@]}"; do ours "$n" && kill -KILL "$n" 2>/dev/null; done
   for n in a b s; do ip netns del "$(ns_of "$n")" 2>/dev/null; done
   if [ "$failures" -ne 0 ] || [ "$rc" -ne 0 ] || [ -n "${VRRP_KEEP:-}" ]; then
     echo "logs and configs kept in $WORK"
@@ -198,7 +199,9 @@ start_node() {
   info "node $n: $impl started (pid ${PID[$n]})"
 }
 
-alive() { [ -n "${PID[$1]:-}" ] && kill -0 "${PID[$1]}" 2>/dev/null; }
+alive() { [ -n "${PID[$1]:-}" ] && ours "${PID[$1]}" && ! gone "${PID[$1]}"; }
+# ours PID: PID is still a child of this shell (so never a reused PID of someone else's).
+ours() { [ "$(ps -o ppid= -p "$1" 2>/dev/null | tr -d ' ')" = "$$" ]; }
 
 # children PID: PIDs whose parent is PID.
 children() { ps -o pid= --ppid "$1" 2>/dev/null; }
@@ -211,6 +214,10 @@ children() { ps -o pid= --ppid "$1" 2>/dev/null; }
 kill_node_tree() {
   local n=$1 sig=$2 p=${PID[$1]:-} c kids
   [ -n "$p" ] || return 0
+  if ! ours "$p"; then
+    PID[$n]=
+    return 0
+  fi
   kids=$(children "$p")
   for c in $kids; do kill "-$sig" "$c" 2>/dev/null; done
   kill "-$sig" "$p" 2>/dev/null
@@ -227,14 +234,14 @@ kill_node_tree() {
 stop_node() {
   local n=$1 sig=$2 p=${PID[$1]:-}
   STOP_RC=
-  [ -n "$p" ] || { fail "node $n: stop requested but not running"; return 1; }
+  alive "$n" || { fail "node $n: stop requested but not running"; PID[$n]=; return 1; }
   echo "=== $(date +%T.%N | cut -c1-12) SIG$sig" >>"$WORK/$n.log"
   if [ "$sig" = KILL ]; then
     kill_node_tree "$n" KILL
     return 0
   fi
   kill -TERM "$p"
-  if ! poll "$WAIT" not_running "$p"; then
+  if ! poll "$WAIT" gone "$p"; then
     fail "node $n: $(impl_of "$n") (pid $p) still running $WAIT s after SIGTERM"
     kill_node_tree "$n" KILL
     return 1
@@ -246,9 +253,12 @@ stop_node() {
   # node's namespace so the next start does not meet it.
   poll "$WAIT" ns_empty "$n" || fail "node $n: processes left in its namespace after SIGTERM"
 }
-not_running() { ! kill -0 "$1" 2>/dev/null; }
 # gone PID: PID has exited (a zombie counts: it is only waiting for its parent).
-gone() { [ ! -e "/proc/$1" ] || [ "$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)" = Z ]; }
+gone() {
+  local st
+  st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)
+  [ -z "$st" ] || [ "$st" = Z ]
+}
 ns_empty() { [ -z "$(ip netns pids "$(ns_of "$1")" 2>/dev/null)" ]; }
 
 # vips_on NODE: the VIPs (198.18.100.0/24, 2001:db8:100::/48) on NODE's eth0, space-separated.
@@ -271,15 +281,34 @@ is_master_of() { [ "$(master_of "$1")" = "$2" ]; }
 # expect_vips DESC SECONDS "VIP=NODES ..." : polls until every VIP is held by exactly NODES
 # (a, b, "a b" written a+b, or none), or with NODE* at least by NODE (the other one may still
 # carry it, as a crashed node does); passes or fails with the state found and the logs.
+# A daemon that exits on its own (fails to start, crashes) ends the test at once: it is fatal.
 expect_vips() {
-  local desc=$1 limit=$2 spec=$3
-  if poll "$limit" vips_are "$spec"; then
+  local desc=$1 limit=$2 spec=$3 n
+  poll "$limit" vips_or_death "$spec"
+  for n in "${!PID[@]}"; do
+    if [ -n "${PID[$n]}" ] && ! alive "$n"; then
+      local rc=0
+      wait "${PID[$n]}" 2>/dev/null || rc=$?
+      echo "FAIL: $desc: node $n: $(impl_of "$n") (pid ${PID[$n]}) exited with status $rc"
+      PID[$n]=
+      dump_logs
+      die "a daemon exited unexpectedly"
+    fi
+  done
+  if vips_are "$spec"; then
     pass "$desc"
     return 0
   fi
   fail "$desc: after $limit s: $(vips_state "$spec")"
   dump_logs
   return 1
+}
+vips_or_death() {
+  local n
+  for n in "${!PID[@]}"; do
+    [ -z "${PID[$n]}" ] || alive "$n" || return 0
+  done
+  vips_are "$1"
 }
 vips_are() {
   local s vip want
@@ -333,7 +362,7 @@ capture_start() {
 capture_stop() {
   [ -n "$CAP_PID" ] || return 0
   kill -INT "$CAP_PID" 2>/dev/null
-  poll "$WAIT" not_running "$CAP_PID" || kill -KILL "$CAP_PID" 2>/dev/null
+  poll "$WAIT" gone "$CAP_PID" || kill -KILL "$CAP_PID" 2>/dev/null
   wait "$CAP_PID" 2>/dev/null
   CAP_PID=
 }

@@ -15,22 +15,29 @@ if(VIGIL_VRRP_ITEST_REFERENCE)
 endif()
 set(vrrp_itest_modes v2-mcast v3-mcast v2-ucast v3-ucast v3-mcast6)
 
-foreach(scenario IN ITEMS failover dual_master)
+# vigil_vrrp_itest(SCENARIO MODE...): one test per pairing and mode.
+function(vigil_vrrp_itest scenario)
   foreach(pairing IN LISTS vrrp_itest_pairings)
     string(REPLACE "-" ";" impls ${pairing})
     list(GET impls 0 impl_a)
     list(GET impls 1 impl_b)
-    foreach(mode IN LISTS vrrp_itest_modes)
+    foreach(mode IN LISTS ARGN)
       set(name integration.vrrp.${scenario}.${pairing}.${mode})
       add_test(NAME ${name} COMMAND ${vrrp_itest_dir}/${scenario}.sh ${mode})
       # The scenarios share the CPU with nothing else: a starved daemon misses adverts and
-      # flaps, which a test would report as a failure of the daemon.
+      # flaps, which a test would report as a failure of the daemon. TIMEOUT is a backstop far
+      # above the scripts' own bounded waits: ctest's kill would skip their cleanup trap.
       set_tests_properties(${name} PROPERTIES
-        LABELS integration RUN_SERIAL ON TIMEOUT 400 SKIP_RETURN_CODE 77
+        LABELS integration RUN_SERIAL ON TIMEOUT 900 SKIP_RETURN_CODE 77
         ENVIRONMENT "IMPL_A=${impl_a};IMPL_B=${impl_b};VIGILD=$<TARGET_FILE:vigild>")
     endforeach()
   endforeach()
-endforeach()
+endfunction()
+
+vigil_vrrp_itest(failover ${vrrp_itest_modes})
+vigil_vrrp_itest(dual_master ${vrrp_itest_modes})
+# nopreempt and preempt_delay are keepalived knobs above the transport: one mode is enough.
+vigil_vrrp_itest(preempt v3-mcast)
 
 # Tracking (vrrp_script, track_file) and notify (script + FIFO) with vigild as the tracking
 # node a, against keepalived and against vigild.
@@ -41,7 +48,7 @@ foreach(pairing IN ITEMS vigild-keepalived vigild-vigild)
   set(name integration.vrrp.tracking.${pairing})
   add_test(NAME ${name} COMMAND ${vrrp_itest_dir}/tracking.sh)
   set_tests_properties(${name} PROPERTIES
-    LABELS integration RUN_SERIAL ON TIMEOUT 400 SKIP_RETURN_CODE 77
+    LABELS integration RUN_SERIAL ON TIMEOUT 900 SKIP_RETURN_CODE 77
     ENVIRONMENT "IMPL_A=${impl_a};IMPL_B=${impl_b};VIGILD=$<TARGET_FILE:vigild>")
 endforeach()
 
@@ -51,6 +58,6 @@ foreach(impl_b IN ITEMS keepalived vigild)
   set(name integration.vrrp.reload.vigild-${impl_b})
   add_test(NAME ${name} COMMAND ${vrrp_itest_dir}/reload.sh)
   set_tests_properties(${name} PROPERTIES
-    LABELS integration RUN_SERIAL ON TIMEOUT 400 SKIP_RETURN_CODE 77
+    LABELS integration RUN_SERIAL ON TIMEOUT 900 SKIP_RETURN_CODE 77
     ENVIRONMENT "IMPL_B=${impl_b};VIGILD=$<TARGET_FILE:vigild>")
 endforeach()
