@@ -44,6 +44,6 @@ stop_node a TERM
   || fail "SIGTERM of a: exit status $STOP_RC"
 expect_vips "SIGTERM of a: no VIP left" "$WAIT" "$VIP1=none $VIP2=none"
 
-capture_stop
+capture_stop a
 check_wire "$VERSION" "$ADVERT" "$FAMILY" "$CAST" "51 52" a="51 52" b=52
 finish

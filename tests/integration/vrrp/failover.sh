@@ -46,6 +46,6 @@ stop_node b TERM
   || fail "SIGTERM of b: exit status $STOP_RC"
 expect_vips "SIGTERM of b: no node holds $VIP" "$WAIT" "$VIP=none"
 
-capture_stop
+capture_stop b
 check_wire "$VERSION" "$ADVERT" "$FAMILY" "$CAST" "$VRID" a="$VRID" b="$VRID"
 finish

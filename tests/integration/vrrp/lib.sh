@@ -351,6 +351,10 @@ dump_logs() {
 
 # capture_start: the observer captures every VRRP packet on a's bridge port into
 # $WORK/wire.pcapng (a's adverts on the way in, b's on the way out to a).
+wire_has_zero() {
+  [ -n "$(tshark -r "$WORK/wire.pcapng" -Y "eth.src == $(mac_of "$1") && vrrp.prio == 0" \
+    -T fields -e frame.number 2>/dev/null)" ]
+}
 capture_start() {
   command -v dumpcap >/dev/null || die "dumpcap (package tshark) is not installed"
   ip netns exec "$NS_S" dumpcap -q -i pa -f 'ip proto 112 or ip6 proto 112' \
@@ -359,8 +363,16 @@ capture_start() {
   poll "$WAIT" grep -q "Capturing on" "$WORK/dumpcap.log" \
     || die "capture did not start: $(cat "$WORK/dumpcap.log")"
 }
+# capture_stop [NODE...]: stops the capture. A daemon that exits right after its priority-0
+# advert can beat that packet to the capture, so first wait (bounded) until the capture holds a
+# priority-0 advert from each NODE given (the last nodes stopped with SIGTERM); check_wire then
+# judges what is there.
 capture_stop() {
   [ -n "$CAP_PID" ] || return 0
+  local n
+  for n in "$@"; do
+    poll "$WAIT" wire_has_zero "$n" || info "capture: no priority-0 advert from $n yet"
+  done
   kill -INT "$CAP_PID" 2>/dev/null
   poll "$WAIT" gone "$CAP_PID" || kill -KILL "$CAP_PID" 2>/dev/null
   wait "$CAP_PID" 2>/dev/null

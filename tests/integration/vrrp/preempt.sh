@@ -65,7 +65,7 @@ expect_running a b
 stop_node a TERM
 stop_node b TERM
 
-capture_stop
+capture_stop a b
 # a's first advert with its own priority (as master; priority 0 is its stop).
 first=$(tshark -n -r "$WORK/wire.pcapng" -Y "vrrp && eth.src == $(mac_of a) && vrrp.prio == 200 \
   && frame.time_epoch > $t_start" -T fields -e frame.time_epoch 2>/dev/null | head -1)

@@ -255,6 +255,9 @@ class DriverImpl final : public Driver {
       }
       s->key = key;
       s->socket = it->second.get();
+      if (st.v3_checksum_as_v2) {
+        as_v2_sockets_.insert(key);
+      }
       demux_[{key, st.vrid}] = s.get();
       refresh_local(*s);
     }
@@ -341,6 +344,19 @@ class DriverImpl final : public Driver {
   }
 
   std::unique_ptr<Slot> make_slot(const config::Model& model, const config::VrrpInstance& vi) {
+    // Parsed, but not acted on by this build: say so rather than pretend.
+    const auto unsupported = [&vi](bool used, const char* keyword) {
+      if (used) {
+        log::warning("({}) '{}' is not supported by this build of vigild yet; ignored", vi.name,
+                     keyword);
+      }
+    };
+    unsupported(vi.use_vmac.has_value(), "use_vmac");
+    unsupported(vi.use_ipvlan.has_value(), "use_ipvlan");
+    unsupported(!vi.track_process.empty(), "track_process");
+    unsupported(!vi.track_bfd.empty(), "track_bfd");
+    unsupported(vi.accept.has_value() && !*vi.accept, "no_accept (no packet filter is installed)");
+    unsupported(vi.old_unicast_checksum.has_value(), "old_unicast_checksum");
     return std::make_unique<Slot>(io_, resolve(model, vi), vi, Tracking::for_instance(model, vi));
   }
 
@@ -353,6 +369,7 @@ class DriverImpl final : public Driver {
       notifier_->stop();
     }
     demux_.clear();
+    as_v2_sockets_.clear();
     groups_.clear();
     by_name_.clear();
   }
@@ -388,7 +405,8 @@ class DriverImpl final : public Driver {
   void on_packet(const SocketKey& key, const RawPacket& p) {
     const TimePoint t = now();
     DecodeOptions opts;
-    opts.v3_checksum_as_v2 = true;  // accept either v3 IPv4 checksum; instances decide
+    // Either v3 IPv4 checksum is accepted only where an instance asked for it.
+    opts.v3_checksum_as_v2 = as_v2_sockets_.count(key) != 0;
     InboundResult r = key.family == Family::Inet
                           ? parse_ipv4(p.bytes, opts)
                           : parse_ipv6(p.bytes, p.src, p.dst, p.hop_limit, opts);
@@ -670,6 +688,7 @@ class DriverImpl final : public Driver {
   std::map<std::string, Slot*> by_name_;
   std::map<SocketKey, std::unique_ptr<VrrpSocket>> sockets_;
   std::map<std::pair<SocketKey, std::uint8_t>, Slot*> demux_;
+  std::set<SocketKey> as_v2_sockets_;  ///< sockets with a v3_checksum_as_v2 instance
   std::vector<Group> groups_;
   std::vector<std::unique_ptr<ScriptMonitor>> script_monitors_;
   std::unique_ptr<TrackFileMonitor> file_monitor_;
