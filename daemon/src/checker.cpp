@@ -1,31 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+// Entry points behind the command line: the daemon (or its IPVS dry run) and
+// the `vigild ipvs` listing tool.
 #include "vigil/daemon/checker.hpp"
 
-#include <fcntl.h>
-#include <getopt.h>
-#include <unistd.h>
-
-#include <boost/asio.hpp>
-#include <chrono>
-#include <cstdio>
-#include <fstream>
 #include <memory>
 #include <ostream>
-#include <set>
 #include <string>
 
 #include "daemon.hpp"
-#include "vigil/config/diagnostic.hpp"
 #include "vigil/ipvs/desired.hpp"
 #include "vigil/ipvs/dry_run.hpp"
 #include "vigil/ipvs/format.hpp"
 #include "vigil/ipvs/netlink_backend.hpp"
 #include "vigil/ipvs/reconciler.hpp"
-#include "vigil/runtime/log.hpp"
 
 namespace vigil::daemon {
-
-namespace asio = boost::asio;
 
 int run_checker(const CliOptions& opts, const ConfigLoader& load, config::LoadResult first,
                 std::ostream& out) {

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// `vigild -C`: the checker/IPVS half of the daemon on one Asio loop. It
-// programs the kernel's IPVS table from the virtual_server blocks, repairs
-// drift every resync interval, reloads on SIGHUP and releases its services on
-// SIGTERM/SIGINT (unless -I).
+// Running vigild: the daemon itself (the VRRP half unless -C, the IPVS/checker
+// half unless -P, on one Asio loop; see daemon/src/daemon.cpp), its IPVS dry
+// run, and the `vigild ipvs` listing tool.
 #pragma once
 
 #include <functional>
@@ -16,9 +15,9 @@ namespace vigil::daemon {
 /// Reads and validates the configuration named on the command line (again on reload).
 using ConfigLoader = std::function<config::LoadResult()>;
 
-/// Runs the checker/IPVS half until stopped; returns the exit status. With
-/// --dry-run, prints the ops it would send to an empty table as `ipvsadm -R`
-/// input on `out` and returns.
+/// Runs the daemon until stopped; returns the exit status. With --dry-run,
+/// prints the IPVS ops it would send to an empty table as `ipvsadm -R` input on
+/// `out` and returns.
 int run_checker(const CliOptions& opts, const ConfigLoader& load, config::LoadResult first,
                 std::ostream& out);
 
