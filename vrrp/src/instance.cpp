@@ -212,14 +212,10 @@ std::vector<Action> Instance::start(TimePoint now) {
   if (settings_.owner()) {
     return transition(now, State::Master, "address owner (priority 255)");
   }
-  std::vector<Action> out = transition(now, State::Backup, "startup");
-  if (settings_.initial_master) {
-    // `state MASTER` without ownership: take over after one advert interval plus Skew_Time
-    // unless a Master is heard first (vigil's reading of keepalived's initial state).
-    master_down_timer_ = now + master_adver_interval_ +
-                         skew_time(settings_.version, effective_priority(), master_adver_interval_);
-  }
-  return out;
+  // Otherwise Backup with Master_Down_Timer = Master_Down_Interval, `state MASTER` or not:
+  // a node that has not heard the current Master must not take over sooner (keepalived
+  // 2.2.7 does the same; measured in bench/vrrp_bench.sh).
+  return transition(now, State::Backup, "startup");
 }
 
 std::optional<Dropped> Instance::validate(const Inbound& in) {

@@ -516,3 +516,15 @@ TEST_CASE("AH: sequence numbers increase on send and must increase on receive",
   CHECK(first<SendAdvert>(out)->ah_seq == 1);
   CHECK(first<SendAdvert>(vi.on_deadline(t + seconds(1)))->ah_seq == 2);
 }
+
+TEST_CASE("state MASTER below priority 255 still waits Master_Down_Interval at startup",
+          "[vrrp][rfc5798-6.4.1]") {
+  Settings s = base_settings(3, 200);
+  s.initial_master = true;
+  Instance vi(s);
+  const TimePoint t0{};
+  (void)vi.start(t0);
+  CHECK(vi.state() == State::Backup);
+  // 3 x 1 s + ((256 - 200) x 100 cs) / 256 = 3 s + 21 cs.
+  CHECK(*vi.next_deadline() == t0 + milliseconds(3210));
+}
