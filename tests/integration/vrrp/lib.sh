@@ -103,22 +103,24 @@ ports_forwarding() {
   [ "$(bridge -n "$NS_S" link show | grep -c 'state forwarding')" = 2 ]
 }
 
-# gen_conf NODE FILE [-v 2|3] [-i ADVERT_INT] [-u] [-6] [-P PASS] [-n] [-d PREEMPT_DELAY]
+# gen_conf NODE FILE [-v 2|3] [-i ADVERT_INT] [-u] [-6] [-P PASS] [-A KEY] [-n] [-d PREEMPT_DELAY]
 #          -r VRID:PRIORITY:STATE [-r ...]
 # writes a keepalived.conf for NODE: one vrrp_instance VI_<VRID> per -r on eth0, VIP
 # vip_of(VRID), -u unicast to the peer (unicast_src_ip/unicast_peer, else multicast), -6 IPv6
 # instances (VIPs and, with -u, peers), -P an `authentication { auth_type PASS }` (v2 only),
-# -n nopreempt, -d preempt_delay.
+# -A the same with `auth_type AH` (IPsec AH, HMAC-MD5-96), -n nopreempt, -d preempt_delay.
 gen_conf() {
   local node=$1 file=$2; shift 2
-  local version=2 advert=1 unicast=0 fam=4 pass="" nopreempt=0 delay="" insts=() opt OPTIND=1
-  while getopts "v:i:u6P:nd:r:" opt; do
+  local version=2 advert=1 unicast=0 fam=4 pass="" auth=PASS nopreempt=0 delay="" insts=()
+  local opt OPTIND=1
+  while getopts "v:i:u6P:A:nd:r:" opt; do
     case $opt in
       v) version=$OPTARG ;;
       i) advert=$OPTARG ;;
       u) unicast=1 ;;
       6) fam=6 ;;
       P) pass=$OPTARG ;;
+      A) pass=$OPTARG auth=AH ;;
       n) nopreempt=1 ;;
       d) delay=$OPTARG ;;
       r) insts+=("$OPTARG") ;;
@@ -157,7 +159,7 @@ gen_conf() {
       fi
       if [ -n "$pass" ] && [ "$version" = 2 ]; then
         echo "  authentication {"
-        echo "    auth_type PASS"
+        echo "    auth_type $auth"
         echo "    auth_pass $pass"
         echo "  }"
       fi
@@ -357,7 +359,7 @@ wire_has_zero() {
 }
 capture_start() {
   command -v dumpcap >/dev/null || die "dumpcap (package tshark) is not installed"
-  ip netns exec "$NS_S" dumpcap -q -i pa -f 'ip proto 112 or ip6 proto 112' \
+  ip netns exec "$NS_S" dumpcap -q -i pa -f 'ip proto 112 or ip proto 51 or ip6 proto 112' \
     -w "$WORK/wire.pcapng" >"$WORK/dumpcap.log" 2>&1 &
   CAP_PID=$!
   poll "$WAIT" grep -q "Capturing on" "$WORK/dumpcap.log" \
@@ -479,13 +481,18 @@ parse_mode() {
     v2-ucast) VERSION=2 ADVERT=1 FAMILY=4 CAST=unicast ;;
     v3-ucast) VERSION=3 ADVERT=$V3_ADVERT FAMILY=4 CAST=unicast ;;
     v3-mcast6) VERSION=3 ADVERT=$V3_ADVERT FAMILY=6 CAST=multicast ;;
-    *) die "unknown mode '$1' (v2-mcast v3-mcast v2-ucast v3-ucast v3-mcast6)" ;;
+    v2-ah) VERSION=2 ADVERT=1 FAMILY=4 CAST=multicast ;;
+    *) die "unknown mode '$1' (v2-mcast v3-mcast v2-ucast v3-ucast v3-mcast6 v2-ah)" ;;
   esac
   CONF_OPTS=(-v "$VERSION" -i "$ADVERT")
   [ "$CAST" = unicast ] && CONF_OPTS+=(-u)
   [ "$FAMILY" = 6 ] && CONF_OPTS+=(-6)
-  # v2 instances authenticate with PASS, as many deployed pairs still do.
-  [ "$VERSION" = 2 ] && CONF_OPTS+=(-P vigil)
+  # v2 instances authenticate with PASS, as many deployed pairs still do; v2-ah with AH.
+  if [ "$1" = v2-ah ]; then
+    CONF_OPTS+=(-A vigil)
+  elif [ "$VERSION" = 2 ]; then
+    CONF_OPTS+=(-P vigil)
+  fi
   echo "== mode $1: VRRPv$VERSION advert_int $ADVERT IPv$FAMILY $CAST;" \
     "a=$IMPL_A (higher priority) b=$IMPL_B"
 }

@@ -8,7 +8,8 @@
 #   2. the script fails: a's priority drops to 50, b preempts and holds the VIP;
 #   3. the script succeeds again: a (200) preempts back;
 #   4. the track_file reads 1 (1 x -150): b takes over; it reads 0 again: a takes it back;
-#   5. a's notify script was run with keepalived's arguments (INSTANCE VI_51 MASTER|BACKUP
+#   5. a's eth0 goes down: a is in FAULT and b holds the VIP; up again: a takes it back;
+#   6. a's notify script was run with keepalived's arguments (INSTANCE VI_51 MASTER|BACKUP
 #      PRIORITY) and the FIFO reader got the same transitions as `INSTANCE "VI_51" ...` lines.
 # Usage: [IMPL_A=vigild|keepalived] [IMPL_B=...] [VIGILD=path] tracking.sh
 . "$(dirname "$0")/lib.sh"
@@ -72,11 +73,19 @@ echo 1 >"$WORK/tf.new" && mv "$WORK/tf.new" "$WORK/tf"
 expect_vips "track_file reads 1 (x -150): b takes over" "$WAIT" "$VIP=b"
 echo 0 >"$WORK/tf.new" && mv "$WORK/tf.new" "$WORK/tf"
 expect_vips "track_file reads 0: a takes the VIP back" "$WAIT" "$VIP=a"
+
+# The instance's own interface (tracked unless dont_track_primary): down means FAULT, and the
+# VIP goes; up again means a new start, and a (200) preempts back.
+ip -n "$(ns_of a)" link set eth0 down
+expect_vips "a's eth0 down: a goes to FAULT and releases the VIP, b takes it" "$WAIT" "$VIP=b"
+ip -n "$(ns_of a)" link set eth0 up
+expect_vips "a's eth0 up again: a takes the VIP back" "$WAIT" "$VIP=a"
 expect_running a b
 
 # notify: arguments appended to the command: INSTANCE <name> <STATE> <priority>.
 notify_has() { grep -qx "$1" "$WORK/notify.log" 2>/dev/null; }
-for line in "INSTANCE VI_$VRID MASTER 200" "INSTANCE VI_$VRID BACKUP 50"; do
+for line in "INSTANCE VI_$VRID MASTER 200" "INSTANCE VI_$VRID BACKUP 50" \
+  "INSTANCE VI_$VRID FAULT 200"; do
   if poll 10 notify_has "$line"; then
     pass "notify script ran with '$line'"
   else

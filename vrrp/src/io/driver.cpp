@@ -226,6 +226,7 @@ class DriverImpl final : public Driver {
       groups_.push_back(std::move(grp));
     }
     // Sockets.
+    AddressCache build_cache;
     for (auto& s : slots_) {
       const Settings& st = s->inst.settings();
       SocketKey key{st.interface, st.family, st.auth_type == AuthType::Ah ? kProtoAh : kProtoVrrp};
@@ -259,7 +260,7 @@ class DriverImpl final : public Driver {
         as_v2_sockets_.insert(key);
       }
       demux_[{key, st.vrid}] = s.get();
-      refresh_local(*s);
+      refresh_local(*s, &build_cache);
     }
     // Sockets no instance uses any more (after a reload).
     for (auto it = sockets_.begin(); it != sockets_.end();) {
@@ -376,6 +377,7 @@ class DriverImpl final : public Driver {
 
   void teardown() {
     teardown_shared();
+    refresh_timer_.cancel();
     for (auto& [k, sock] : sockets_) {
       sock->close();
     }
@@ -440,12 +442,30 @@ class DriverImpl final : public Driver {
     }
   }
 
+  /// Address events come in bursts (a new master adds its VIPs, each one an
+  /// event): they are coalesced, and each interface's source address is read
+  /// once per burst, not once per instance and event.
   void on_address_change(const std::string& ifname) {
-    for (auto& s : slots_) {
-      if (s->inst.settings().interface == ifname) {
-        refresh_local(*s);
-      }
+    dirty_ifs_.insert(ifname);
+    if (refresh_pending_) {
+      return;
     }
+    refresh_pending_ = true;
+    refresh_timer_.expires_after(std::chrono::milliseconds(20));
+    refresh_timer_.async_wait([this](const boost::system::error_code& ec) {
+      refresh_pending_ = false;
+      if (ec) {
+        return;
+      }
+      AddressCache cache;
+      for (auto& sl : slots_) {
+        const Settings& st = sl->inst.settings();
+        if (dirty_ifs_.count(st.interface) != 0) {
+          refresh_local(*sl, &cache);
+        }
+      }
+      dirty_ifs_.clear();
+    });
   }
 
   void on_script(const std::string& name, bool up) {
@@ -485,14 +505,26 @@ class DriverImpl final : public Driver {
     }
   }
 
-  void refresh_local(Slot& s) {
+  using AddressCache = std::map<std::pair<std::string, Family>, std::optional<IpAddress>>;
+
+  /// Sets the instance's advert source: unicast_src_ip / mcast_src_ip, else the
+  /// interface's primary address (read through `cache` when given).
+  void refresh_local(Slot& s, AddressCache* cache = nullptr) {
     const Settings& st = s.inst.settings();
     std::optional<IpAddress> a = st.unicast() ? st.unicast_src_ip : st.mcast_src_ip;
     if (!a) {
       a = st.unicast_src_ip ? st.unicast_src_ip : st.mcast_src_ip;
     }
     if (!a && !st.interface.empty()) {
-      a = addrs_->primary_address(st.interface, st.family);
+      const auto key = std::make_pair(st.interface, st.family);
+      if (cache != nullptr && cache->count(key) != 0) {
+        a = (*cache)[key];
+      } else {
+        a = addrs_->primary_address(st.interface, st.family);
+        if (cache != nullptr) {
+          (*cache)[key] = a;
+        }
+      }
     }
     if (a && (!s.local || *a != *s.local)) {
       s.local = a;
@@ -602,9 +634,9 @@ class DriverImpl final : public Driver {
       std::optional<Error> err;
       if (ip.is_v4()) {
         any_v4 = true;
-        err = send_garp(dev, ip);
+        err = gratuitous_.send_garp(dev, ip);
       } else {
-        err = send_na(dev, ip);
+        err = gratuitous_.send_na(dev, ip);
       }
       if (err && should_log(++send_errors_)) {
         log::warning("({}) gratuitous ARP/NA for {}: {}", st.name, ip.str(), err->text());
@@ -682,6 +714,7 @@ class DriverImpl final : public Driver {
   std::unique_ptr<AddressManager> addrs_;
   std::unique_ptr<LinkMonitor> links_;
   ProcessRunner runner_;
+  GratuitousSender gratuitous_;
   std::unique_ptr<Notifier> notifier_;
   config::Model model_;
   std::vector<std::unique_ptr<Slot>> slots_;
@@ -696,6 +729,9 @@ class DriverImpl final : public Driver {
   std::uint64_t unknown_vrid_ = 0;
   std::uint64_t send_errors_ = 0;
   bool release_ = true;
+  asio::steady_timer refresh_timer_{io_};
+  bool refresh_pending_ = false;
+  std::set<std::string> dirty_ifs_;
   bool in_group_update_ = false;
 };
 

@@ -23,24 +23,6 @@
 namespace vigil::vrrp::io {
 namespace {
 
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) {
-      ::close(fd_);
-    }
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  Fd(Fd&&) = delete;
-  Fd& operator=(Fd&&) = delete;
-  [[nodiscard]] int get() const { return fd_; }
-
- private:
-  int fd_;
-};
-
 /// The interface's 6-byte hardware address, through SIOCGIFHWADDR on `fd`.
 Result<std::array<std::uint8_t, 6>> hw_address(int fd, const std::string& ifname) {
   ifreq ifr{};
@@ -63,7 +45,16 @@ void put16(std::uint8_t* p, std::uint16_t v) {
 
 }  // namespace
 
-std::optional<Error> send_garp(const std::string& ifname, const config::IpAddress& vip) {
+GratuitousSender::~GratuitousSender() {
+  for (const int fd : {packet_fd_, icmp6_fd_}) {
+    if (fd >= 0) {
+      ::close(fd);
+    }
+  }
+}
+
+std::optional<Error> GratuitousSender::send_garp(const std::string& ifname,
+                                                 const config::IpAddress& vip) {
   const std::string object = vip.str() + " on " + ifname;
   if (!vip.is_v4()) {
     return Error{"gratuitous ARP", object, EAFNOSUPPORT, "not an IPv4 address"};
@@ -72,11 +63,17 @@ std::optional<Error> send_garp(const std::string& ifname, const config::IpAddres
   if (ifindex == 0) {
     return Error{"if_nametoindex", ifname, errno, {}};
   }
-  const Fd fd(::socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, htons(ETH_P_ARP)));
-  if (fd.get() < 0) {
-    return Error{"socket AF_PACKET", object, errno, {}};
+  // One send-only packet socket (protocol 0: it hooks no received frame), kept open:
+  // closing a packet socket waits for an RCU grace period (synchronize_net, several ms of
+  // wall time), which stalled the loop when every GARP had its own socket.
+  if (packet_fd_ < 0) {
+    packet_fd_ = ::socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (packet_fd_ < 0) {
+      return Error{"socket AF_PACKET", object, errno, {}};
+    }
   }
-  auto mac = hw_address(fd.get(), ifname);
+  const int fd = packet_fd_;
+  auto mac = hw_address(fd, ifname);
   if (!mac) {
     return mac.error();
   }
@@ -100,14 +97,15 @@ std::optional<Error> send_garp(const std::string& ifname, const config::IpAddres
   to.sll_ifindex = static_cast<int>(ifindex);
   to.sll_halen = 6;
   std::memset(to.sll_addr, 0xff, 6);
-  if (::sendto(fd.get(), arp.data(), arp.size(), 0, reinterpret_cast<const sockaddr*>(&to),
-               sizeof(to)) < 0) {
+  if (::sendto(fd, arp.data(), arp.size(), 0, reinterpret_cast<const sockaddr*>(&to), sizeof(to)) <
+      0) {
     return Error{"sendto gratuitous ARP", object, errno, {}};
   }
   return std::nullopt;
 }
 
-std::optional<Error> send_na(const std::string& ifname, const config::IpAddress& vip, bool router) {
+std::optional<Error> GratuitousSender::send_na(const std::string& ifname,
+                                               const config::IpAddress& vip, bool router) {
   const std::string object = vip.str() + " on " + ifname;
   if (!vip.is_v6()) {
     return Error{"unsolicited NA", object, EAFNOSUPPORT, "not an IPv6 address"};
@@ -116,27 +114,31 @@ std::optional<Error> send_na(const std::string& ifname, const config::IpAddress&
   if (ifindex == 0) {
     return Error{"if_nametoindex", ifname, errno, {}};
   }
-  const Fd fd(::socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMPV6));
-  if (fd.get() < 0) {
-    return Error{"socket ICMPv6", object, errno, {}};
+  if (icmp6_fd_ < 0) {
+    const int s6 = ::socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMPV6);
+    if (s6 < 0) {
+      return Error{"socket ICMPv6", object, errno, {}};
+    }
+    // Receive nothing: this socket only sends.
+    icmp6_filter filter{};
+    ICMP6_FILTER_SETBLOCKALL(&filter);
+    // RFC 4861 §7.1.2: a receiver drops an NA whose hop limit is not 255.
+    const int hops = 255;
+    if (::setsockopt(s6, IPPROTO_ICMPV6, ICMP6_FILTER, &filter, sizeof(filter)) != 0 ||
+        ::setsockopt(s6, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops, sizeof(hops)) != 0) {
+      const int err = errno;
+      ::close(s6);
+      return Error{"setsockopt ICMP6_FILTER / IPV6_MULTICAST_HOPS", object, err, {}};
+    }
+    icmp6_fd_ = s6;
   }
-  auto mac = hw_address(fd.get(), ifname);
+  const int fd = icmp6_fd_;
+  auto mac = hw_address(fd, ifname);
   if (!mac) {
     return mac.error();
   }
-  // Receive nothing: this socket only sends.
-  icmp6_filter filter{};
-  ICMP6_FILTER_SETBLOCKALL(&filter);
-  if (::setsockopt(fd.get(), IPPROTO_ICMPV6, ICMP6_FILTER, &filter, sizeof(filter)) != 0) {
-    return Error{"setsockopt ICMP6_FILTER", object, errno, {}};
-  }
-  // RFC 4861 §7.1.2: a receiver drops an NA whose hop limit is not 255.
-  const int hops = 255;
-  if (::setsockopt(fd.get(), IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops, sizeof(hops)) != 0) {
-    return Error{"setsockopt IPV6_MULTICAST_HOPS", object, errno, {}};
-  }
   const int oif = static_cast<int>(ifindex);
-  if (::setsockopt(fd.get(), IPPROTO_IPV6, IPV6_MULTICAST_IF, &oif, sizeof(oif)) != 0) {
+  if (::setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &oif, sizeof(oif)) != 0) {
     return Error{"setsockopt IPV6_MULTICAST_IF", object, errno, {}};
   }
   // Neighbour Advertisement (RFC 4861 §4.4) with a Target Link-Layer Address option (§4.6.1):
@@ -158,11 +160,21 @@ std::optional<Error> send_na(const std::string& ifname, const config::IpAddress&
   to.sin6_addr.s6_addr[0] = 0xff;  // ff02::1, all nodes
   to.sin6_addr.s6_addr[1] = 0x02;
   to.sin6_addr.s6_addr[15] = 0x01;
-  if (::sendto(fd.get(), na.data(), na.size(), 0, reinterpret_cast<const sockaddr*>(&to),
-               sizeof(to)) < 0) {
+  if (::sendto(fd, na.data(), na.size(), 0, reinterpret_cast<const sockaddr*>(&to), sizeof(to)) <
+      0) {
     return Error{"sendto unsolicited NA", object, errno, {}};
   }
   return std::nullopt;
+}
+
+std::optional<Error> send_garp(const std::string& ifname, const config::IpAddress& vip) {
+  GratuitousSender sender;
+  return sender.send_garp(ifname, vip);
+}
+
+std::optional<Error> send_na(const std::string& ifname, const config::IpAddress& vip, bool router) {
+  GratuitousSender sender;
+  return sender.send_na(ifname, vip, router);
 }
 
 }  // namespace vigil::vrrp::io

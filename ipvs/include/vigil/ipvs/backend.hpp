@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "vigil/ipvs/table.hpp"
+#include "vigil/runtime/result.hpp"
 
 namespace vigil::ipvs {
 
@@ -26,19 +27,7 @@ struct Error {
 
 /// A value or an Error.
 template <class T>
-class Result {
- public:
-  Result(T value) : v_(std::move(value)) {}      // NOLINT(google-explicit-constructor)
-  Result(Error error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
-  [[nodiscard]] bool ok() const { return v_.index() == 0; }
-  [[nodiscard]] const T& value() const& { return std::get<0>(v_); }
-  [[nodiscard]] T& value() & { return std::get<0>(v_); }
-  [[nodiscard]] T&& value() && { return std::get<0>(std::move(v_)); }
-  [[nodiscard]] const Error& error() const { return std::get<1>(v_); }
-
- private:
-  std::variant<T, Error> v_;
-};
+using Result = ::vigil::Result<T, Error>;
 
 /// IPVS_CMD_GET_INFO.
 struct Info {

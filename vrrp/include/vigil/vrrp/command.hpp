@@ -17,6 +17,7 @@
 
 #include "vigil/config/model_common.hpp"
 #include "vigil/config/model_global.hpp"
+#include "vigil/runtime/result.hpp"
 
 namespace vigil::vrrp {
 
@@ -78,18 +79,7 @@ struct CommandError {
 };
 
 /// A Command or a CommandError.
-class CommandResult {
- public:
-  CommandResult(Command c) : v_(std::move(c)) {}       // NOLINT(google-explicit-constructor)
-  CommandResult(CommandError e) : v_(std::move(e)) {}  // NOLINT(google-explicit-constructor)
-  [[nodiscard]] bool ok() const { return v_.index() == 0; }
-  [[nodiscard]] const Command& value() const& { return std::get<0>(v_); }
-  [[nodiscard]] Command&& value() && { return std::get<0>(std::move(v_)); }
-  [[nodiscard]] const CommandError& error() const { return std::get<1>(v_); }
-
- private:
-  std::variant<Command, CommandError> v_;
-};
+using CommandResult = Result<Command, CommandError>;
 
 /// Resolves `script` into a Command. The user is, in order: the script's own user
 /// (and group, else the user's primary group); global_defs script_user (and

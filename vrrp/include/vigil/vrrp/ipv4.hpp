@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "vigil/config/types.hpp"
+#include "vigil/runtime/result.hpp"
 #include "vigil/vrrp/packet.hpp"
 
 namespace vigil::vrrp {
@@ -49,18 +50,7 @@ struct Inbound {
 };
 
 /// An Inbound or a DecodeError.
-class InboundResult {
- public:
-  InboundResult(Inbound v) : v_(std::move(v)) {}      // NOLINT(google-explicit-constructor)
-  InboundResult(DecodeError e) : v_(std::move(e)) {}  // NOLINT(google-explicit-constructor)
-  [[nodiscard]] bool ok() const { return v_.index() == 0; }
-  [[nodiscard]] const Inbound& value() const& { return std::get<0>(v_); }
-  [[nodiscard]] Inbound&& value() && { return std::get<0>(std::move(v_)); }
-  [[nodiscard]] const DecodeError& error() const { return std::get<1>(v_); }
-
- private:
-  std::variant<Inbound, DecodeError> v_;
-};
+using InboundResult = Result<Inbound, DecodeError>;
 
 /// Parses a whole IPv4 packet: checks version 4, IHL >= 5, total length against the
 /// buffer (trailing bytes beyond total length are ignored), not a fragment, and protocol

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "vigil/config/types.hpp"
+#include "vigil/runtime/result.hpp"
 
 namespace vigil::vrrp {
 
@@ -82,18 +83,7 @@ struct DecodeError {
 };
 
 /// An Advert or a DecodeError.
-class DecodeResult {
- public:
-  DecodeResult(Advert a) : v_(std::move(a)) {}       // NOLINT(google-explicit-constructor)
-  DecodeResult(DecodeError e) : v_(std::move(e)) {}  // NOLINT(google-explicit-constructor)
-  [[nodiscard]] bool ok() const { return v_.index() == 0; }
-  [[nodiscard]] const Advert& value() const& { return std::get<0>(v_); }
-  [[nodiscard]] Advert&& value() && { return std::get<0>(std::move(v_)); }
-  [[nodiscard]] const DecodeError& error() const { return std::get<1>(v_); }
-
- private:
-  std::variant<Advert, DecodeError> v_;
-};
+using DecodeResult = Result<Advert, DecodeError>;
 
 /// The RFC 1071 Internet checksum over `data` (odd length padded with a zero byte),
 /// starting from the 32-bit partial sum `initial`. Returned in host order.

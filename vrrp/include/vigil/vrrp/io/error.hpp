@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Errors of the VRRP adapters as values: what was attempted (op), on what (object)
-// and the errno the kernel returned, plus a small Result<T> that holds either a
+// and the errno the kernel returned, and Result<T> (vigil::Result<T, Error>), either a
 // value or such an Error. Nothing in vigil_vrrp_io throws across its API.
 #pragma once
 
@@ -8,6 +8,8 @@
 #include <system_error>
 #include <utility>
 #include <variant>
+
+#include "vigil/runtime/result.hpp"
 
 namespace vigil::vrrp::io {
 
@@ -43,21 +45,6 @@ struct Error {
 
 /// Either a T or an Error. `ok()` tells which; `value()` / `error()` require the matching state.
 template <class T>
-class Result {
- public:
-  Result(T v) : v_(std::in_place_index<0>, std::move(v)) {}  // NOLINT(google-explicit-constructor)
-  Result(Error e)
-      : v_(std::in_place_index<1>, std::move(e)) {}  // NOLINT(google-explicit-constructor)
-
-  [[nodiscard]] bool ok() const { return v_.index() == 0; }
-  explicit operator bool() const { return ok(); }
-  [[nodiscard]] T& value() & { return std::get<0>(v_); }
-  [[nodiscard]] const T& value() const& { return std::get<0>(v_); }
-  [[nodiscard]] T&& value() && { return std::get<0>(std::move(v_)); }
-  [[nodiscard]] const Error& error() const { return std::get<1>(v_); }
-
- private:
-  std::variant<T, Error> v_;
-};
+using Result = ::vigil::Result<T, Error>;
 
 }  // namespace vigil::vrrp::io
