@@ -34,7 +34,7 @@ function(vigil_vrrp_itest scenario)
   endforeach()
 endfunction()
 
-vigil_vrrp_itest(failover ${vrrp_itest_modes})
+vigil_vrrp_itest(failover ${vrrp_itest_modes} v2-ah)
 vigil_vrrp_itest(dual_master ${vrrp_itest_modes})
 # nopreempt and preempt_delay are keepalived knobs above the transport: one mode is enough.
 vigil_vrrp_itest(preempt v3-mcast)
