@@ -158,6 +158,7 @@ void to_json(nlohmann::json& j, const VrrpInstance& v) {
   }
   j["down_timer_adverts"] = v.down_timer_adverts;
   j["lower_prio_no_advert"] = v.lower_prio_no_advert;
+  j["v3_checksum_as_v2"] = v.v3_checksum_as_v2;
   j["higher_prio_send_advert"] = v.higher_prio_send_advert;
   j["virtual_router_id"] = v.virtual_router_id;
   j["priority"] = v.priority;

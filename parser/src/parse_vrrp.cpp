@@ -883,6 +883,7 @@ const Table<VrrpInstance>& vrrp_instance_table() {
                bad_choice(ctx, n, n.args[0], {"never"});
              }
            }},
+          kw_bool("v3_checksum_as_v2", &VrrpInstance::v3_checksum_as_v2),
           kw_seconds("garp_master_delay", &VrrpInstance::garp_master_delay, 0,
                      UINT32_MAX / 1000000),
           kw_int("garp_master_repeat", &VrrpInstance::garp_master_repeat, 1, INT32_MAX),

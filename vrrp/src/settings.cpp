@@ -50,6 +50,7 @@ Settings resolve(const config::Model& m, const config::VrrpInstance& v) {
   s.higher_prio_send_advert = !s.strict && v.higher_prio_send_advert.value_or(
                                                g.vrrp_higher_prio_send_advert.value_or(false));
   s.dont_track_primary = v.dont_track_primary;
+  s.v3_checksum_as_v2 = v.v3_checksum_as_v2.value_or(false);
 
   if (v.authentication && v.authentication->auth_type && s.version == 2 && !s.strict) {
     s.auth_type =

@@ -89,3 +89,12 @@ TEST_CASE("resolve takes global_defs and strict mode into account", "[vrrp][sett
   CHECK(t.unicast_peers.at(0).min_ttl == 250);
   CHECK(t.unicast_peers.at(0).max_ttl == 255);
 }
+
+TEST_CASE("v3_checksum_as_v2 is off unless the instance sets it", "[vrrp][settings]") {
+  config::VrrpInstance v = instance();
+  CHECK_FALSE(resolve(config::Model{}, v).v3_checksum_as_v2);
+  v.v3_checksum_as_v2 = true;
+  CHECK(resolve(config::Model{}, v).v3_checksum_as_v2);
+  v.v3_checksum_as_v2 = false;
+  CHECK_FALSE(resolve(config::Model{}, v).v3_checksum_as_v2);
+}

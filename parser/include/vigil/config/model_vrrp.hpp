@@ -189,6 +189,9 @@ struct VrrpInstance {
   bool unicast_fault_no_peer = false;
   std::optional<int> unicast_ttl;  ///< 0..255
   std::optional<OldUnicastChecksum> old_unicast_checksum;
+  /// keepalived >= 2.3 `v3_checksum_as_v2 [<BOOL>]`: a VRRPv3 IPv4 checksum without the
+  /// pseudo-header (RFC 9568's reading); unset: with it.
+  std::optional<bool> v3_checksum_as_v2;
   // Unset garp_* take the global vrrp_garp_* values.
   std::optional<std::chrono::seconds> garp_master_delay;
   std::optional<int> garp_master_repeat;

@@ -54,8 +54,8 @@ struct Settings {
   /// auth_pass, zero-padded to 8 bytes: the PASS auth data, and the AH HMAC key.
   std::array<std::uint8_t, kV2AuthDataLen> auth_key{};
 
-  /// keepalived `v3_checksum_as_v2` / `old_unicast_checksum`: IPv4 v3 checksum without
-  /// the pseudo-header.
+  /// keepalived (>= 2.3) `v3_checksum_as_v2`: the IPv4 v3 checksum is sent without the
+  /// pseudo-header, and received adverts may use either form.
   bool v3_checksum_as_v2 = false;
 
   /// The addresses advertised: virtual_ipaddress entries of the instance's family, in
