@@ -19,31 +19,30 @@ while IFS= read -r -d '' f; do
 done < <(find tests/golden tests/compat etc -name '*.conf' -print0 2>/dev/null)
 echo "fuzz: $i seed files, ${secs}s"
 mkdir -p build/fuzz/artifacts
-UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-ASAN_OPTIONS=detect_leaks=1 \
-  build/fuzz/tests/fuzz/fuzz_parser "$work" "$seeds" \
-    -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=16384 \
-    -print_final_stats=1 -artifact_prefix=build/fuzz/artifacts/ 2>&1 | tail -n 25
-status=${PIPESTATUS[0]}
-if [ "$status" -ne 0 ]; then
-  echo "fuzz: FAILED (status $status); reproducer in build/fuzz/artifacts/" >&2
-  exit 1
-fi
-echo "fuzz: parser: no crash, hang or leak in ${secs}s"
+
+# run_fuzzer WHAT TARGET SECONDS MAX_LEN TAIL CORPUS...: runs one libFuzzer target under
+# ASan/UBSan/LSan for SECONDS, shows the last TAIL lines, and stops the script on any finding.
+run_fuzzer() {
+  local what=$1 target=$2 time=$3 max_len=$4 tail_lines=$5; shift 5
+  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+  ASAN_OPTIONS=detect_leaks=1 \
+    "build/fuzz/tests/fuzz/$target" "$@" \
+      -max_total_time="$time" -timeout=10 -rss_limit_mb=2048 -max_len="$max_len" \
+      -print_final_stats=1 -artifact_prefix=build/fuzz/artifacts/ 2>&1 | tail -n "$tail_lines"
+  local status=${PIPESTATUS[0]}
+  if [ "$status" -ne 0 ]; then
+    echo "fuzz: $what FAILED (status $status); reproducer in build/fuzz/artifacts/" >&2
+    exit 1
+  fi
+  echo "fuzz: $what: no crash, hang or leak in ${time}s"
+}
+
+run_fuzzer parser fuzz_parser "$secs" 16384 25 "$work" "$seeds"
 
 nl_secs=$(( secs / 4 > 10 ? secs / 4 : 10 ))
 mkdir -p build/fuzz/corpus-ipvs-netlink
-UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-ASAN_OPTIONS=detect_leaks=1 \
-  build/fuzz/tests/fuzz/fuzz_ipvs_netlink build/fuzz/corpus-ipvs-netlink \
-    -max_total_time="$nl_secs" -timeout=10 -rss_limit_mb=2048 -max_len=4096 \
-    -print_final_stats=1 -artifact_prefix=build/fuzz/artifacts/ 2>&1 | tail -n 12
-status=${PIPESTATUS[0]}
-if [ "$status" -ne 0 ]; then
-  echo "fuzz: ipvs netlink FAILED (status $status); reproducer in build/fuzz/artifacts/" >&2
-  exit 1
-fi
-echo "fuzz: ipvs netlink replies: no crash, hang or leak in ${nl_secs}s"
+run_fuzzer "ipvs netlink replies" fuzz_ipvs_netlink "$nl_secs" 4096 12 \
+  build/fuzz/corpus-ipvs-netlink
 
 mkdir -p build/fuzz/corpus-vrrp-packet
 # Seed: selector byte 0 (IPv4), then tests/unit/vrrp's v2 packet (its checksum has no pseudo-header).
@@ -53,14 +52,4 @@ printf '\x00\x21\x33\x64\x01\x01\x01\x8e\xae\xc0\xa8\xc8\x101111\x00\x00\x00\x00
 # the same v2 advert.
 printf '\x04\x45\x00\x00\x28\x00\x00\x00\x00\xff\x70\x00\x00\xc0\xa8\xc8\x01\xe0\x00\x00\x12\x21\x33\x64\x01\x01\x01\x8e\xae\xc0\xa8\xc8\x101111\x00\x00\x00\x00' \
   >build/fuzz/corpus-vrrp-packet/seed-v2-ipv4
-UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-ASAN_OPTIONS=detect_leaks=1 \
-  build/fuzz/tests/fuzz/fuzz_vrrp_packet build/fuzz/corpus-vrrp-packet \
-    -max_total_time="$nl_secs" -timeout=10 -rss_limit_mb=2048 -max_len=4096 \
-    -print_final_stats=1 -artifact_prefix=build/fuzz/artifacts/ 2>&1 | tail -n 12
-status=${PIPESTATUS[0]}
-if [ "$status" -ne 0 ]; then
-  echo "fuzz: vrrp packet FAILED (status $status); reproducer in build/fuzz/artifacts/" >&2
-  exit 1
-fi
-echo "fuzz: vrrp packets: no crash, hang or leak in ${nl_secs}s"
+run_fuzzer "vrrp packets" fuzz_vrrp_packet "$nl_secs" 4096 12 build/fuzz/corpus-vrrp-packet

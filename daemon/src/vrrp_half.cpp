@@ -27,7 +27,6 @@ class VrrpHalf final : public Half {
 std::unique_ptr<Half> make_vrrp_half(boost::asio::io_context& io, const CliOptions& opts) {
   vrrp::io::DriverOptions o;
   o.dont_release_vrrp = opts.dont_release_vrrp;
-  o.release_vips = opts.release_vips;
   auto driver = vrrp::io::Driver::open(io, o);
   if (!driver.ok()) {
     log::error("vrrp: {}", driver.error().text());

@@ -424,8 +424,7 @@ class DriverImpl final : public Driver {
     const Inbound& in = r.value();
     auto it = demux_.find({key, in.advert.vrid});
     if (it == demux_.end()) {
-      ++unknown_vrid_;
-      return;
+      return;  // another router's VRID on this link
     }
     Slot& s = *it->second;
     apply(s, s.inst.on_advert(t, in));
@@ -511,9 +510,10 @@ class DriverImpl final : public Driver {
   /// interface's primary address (read through `cache` when given).
   void refresh_local(Slot& s, AddressCache* cache = nullptr) {
     const Settings& st = s.inst.settings();
+    // The source keyword of the instance's mode first, then the other one.
     std::optional<IpAddress> a = st.unicast() ? st.unicast_src_ip : st.mcast_src_ip;
     if (!a) {
-      a = st.unicast_src_ip ? st.unicast_src_ip : st.mcast_src_ip;
+      a = st.unicast() ? st.mcast_src_ip : st.unicast_src_ip;
     }
     if (!a && !st.interface.empty()) {
       const auto key = std::make_pair(st.interface, st.family);
@@ -726,7 +726,6 @@ class DriverImpl final : public Driver {
   std::vector<std::unique_ptr<ScriptMonitor>> script_monitors_;
   std::unique_ptr<TrackFileMonitor> file_monitor_;
   std::uint64_t bad_packets_ = 0;
-  std::uint64_t unknown_vrid_ = 0;
   std::uint64_t send_errors_ = 0;
   bool release_ = true;
   asio::steady_timer refresh_timer_{io_};

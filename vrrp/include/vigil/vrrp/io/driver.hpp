@@ -17,7 +17,6 @@ namespace vigil::vrrp::io {
 
 struct DriverOptions {
   bool dont_release_vrrp = false;  ///< -V: keep the VIPs on stop
-  bool release_vips = false;       ///< -X: drop configured VIPs left over at start (always done)
 };
 
 class Driver {
