@@ -13,7 +13,8 @@ git ls-files '*.cpp' '*.hpp' | xargs clang-format --dry-run -Werror
 echo "== core purity (no I/O headers or clocks in the pure cores)"
 # parser/ and the ipvs core (everything in ipvs/ but the netlink backend).
 if grep -rnE '#include <(boost/asio|netlink/|curl/|openssl/)|chrono::[a-z_]+_clock::now' \
-    parser/ ipvs/include ipvs/src/*.cpp vrrp/include/vigil/vrrp/*.hpp vrrp/src/*.cpp; then
+    parser/ ipvs/include ipvs/src/*.cpp vrrp/include/vigil/vrrp/*.hpp vrrp/src/*.cpp \
+    healthcheck/include healthcheck/src/*.cpp; then
   echo "parser/, the ipvs core and the vrrp core must stay I/O-free" >&2; exit 1
 fi
 
