@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// HealthBook: the checkers' verdicts folded into what the IPVS module needs.
+// A real server is alive while every one of its checkers is up (keepalived:
+// no failed checkers); a real server without checkers is always alive. Its
+// weight is the configured one unless a MISC_CHECK (misc_dynamic) or a
+// FILE_CHECK set another. The book turns verdict changes into events for
+// notify_up/notify_down, and Desired::quorum_up changes into quorum_up/down
+// events, and gives ipvs::desired_state its HealthView and QuorumView.
+// Pure: no I/O, no clock.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "vigil/config/model.hpp"
+#include "vigil/hc/plan.hpp"
+#include "vigil/ipvs/desired.hpp"
+
+namespace vigil::hc {
+
+/// A real server went up or down (run its notify_up / notify_down).
+struct RsEvent {
+  std::size_t vs_index = 0;
+  std::size_t rs_index = 0;
+  bool up = false;
+};
+
+/// A virtual server gained or lost quorum (run quorum_up / quorum_down).
+struct QuorumEvent {
+  std::size_t vs_index = 0;
+  bool up = false;
+};
+
+class HealthBook {
+ public:
+  /// Start, or a reload: the new model and its checks. Verdicts of checker_ids
+  /// that are still present are kept; new checkers start as their tracker
+  /// does (down under alpha, else up); quorum history is kept by virtual
+  /// server identity. Returns nothing: a reload itself fires no notify.
+  void reset(const config::Model& model, const std::vector<CheckDef>& checks);
+
+  /// One checker's verdict changed (or its weight). Returns the real-server
+  /// event when the real server's aliveness changed.
+  std::optional<RsEvent> set_verdict(const std::string& checker_id, bool up,
+                                     std::optional<std::uint32_t> weight = std::nullopt);
+
+  /// For ipvs::desired_state: aliveness and weight per (vs, rs).
+  [[nodiscard]] ipvs::HealthView health_view() const;
+  /// For ipvs::desired_state: the quorum state last recorded.
+  [[nodiscard]] ipvs::QuorumView quorum_view() const;
+  /// Records the quorum states of a new desired state; returns the changes
+  /// (none at the first call after reset for a virtual server without history).
+  std::vector<QuorumEvent> record_quorum(const ipvs::Desired& desired);
+
+  /// Omega on shutdown: notify_down for every live real server and
+  /// quorum_down for every virtual server with quorum, of virtual servers
+  /// with `omega`.
+  [[nodiscard]] std::vector<RsEvent> omega_rs_events() const;
+  [[nodiscard]] std::vector<QuorumEvent> omega_quorum_events() const;
+
+  [[nodiscard]] bool alive(const std::string& rs_id) const;
+
+ private:
+  struct Checker {
+    std::string rs_id;
+    bool up = true;
+    std::optional<std::uint32_t> weight;
+  };
+  struct Rs {
+    std::size_t vs_index = 0;
+    std::size_t rs_index = 0;
+    bool alive = true;
+  };
+  const config::Model* model_ = nullptr;
+  std::map<std::string, Checker> checkers_;  ///< by checker_id
+  std::map<std::string, Rs> rs_;             ///< by rs_id
+  std::map<std::string, bool> quorum_;       ///< by virtual server identity
+};
+
+}  // namespace vigil::hc

@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The checker scheduler on the Asio loop. One slot per probe_key: checks with
+// the same target and definition share one probe and one HealthTracker. A
+// global cap bounds the probes running at once; a due probe past the cap
+// waits its turn in order. First checks are scattered over `warmup` (or over
+// min(delay_loop, 1 s) without warmup) with a random draw, so 10,000 checks
+// never fire at once.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "vigil/hc/io/probe.hpp"
+#include "vigil/hc/plan.hpp"
+#include "vigil/hc/result.hpp"
+#include "vigil/hc/tracker.hpp"
+
+namespace vigil::hc::io {
+
+struct EngineOptions {
+  std::size_t max_concurrent = 512;  ///< probes running at once
+  std::uint64_t seed = 0;            ///< 0: from std::random_device
+};
+
+/// A checker's verdict changed: up/down, or its dynamic weight.
+struct VerdictChange {
+  std::string checker_id;
+  bool up = false;
+  std::optional<std::uint32_t> weight;
+  std::string detail;  ///< the probe's detail that caused it
+};
+
+class Engine {
+ public:
+  using OnChange = std::function<void(const std::vector<VerdictChange>&)>;
+
+  Engine(ProbeEnv env, EngineOptions options, OnChange on_change);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+  Engine(Engine&&) = delete;
+  Engine& operator=(Engine&&) = delete;
+
+  /// Start or reload with this set of checks. A slot whose probe_key is still
+  /// wanted keeps its tracker state, its schedule and a running probe; slots no
+  /// longer wanted are cancelled and dropped; new ones start as their tracker
+  /// says (alpha: down) with a scattered first check.
+  void apply(const std::vector<CheckDef>& checks);
+  /// Cancels every probe and timer (on stop).
+  void stop();
+
+  /// Current verdict of a checker (nullopt: unknown id).
+  [[nodiscard]] std::optional<bool> up(const std::string& checker_id) const;
+  [[nodiscard]] std::size_t running() const { return running_; }
+  [[nodiscard]] std::size_t slots() const { return slots_.size(); }
+
+ private:
+  struct Slot;
+  void schedule(Slot& s, TimePoint at);
+  void due(Slot& s);
+  void launch(Slot& s);
+  void finished(Slot& s, ProbeResult r);
+  void pump();
+
+  ProbeEnv env_;
+  EngineOptions options_;
+  OnChange on_change_;
+  std::mt19937_64 rng_;
+  std::map<std::string, std::unique_ptr<Slot>> slots_;  ///< by probe_key
+  std::deque<std::string> waiting_;                     ///< due, past the cap
+  std::size_t running_ = 0;
+};
+
+}  // namespace vigil::hc::io
