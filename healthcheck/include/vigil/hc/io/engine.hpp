@@ -43,8 +43,11 @@ struct VerdictChange {
 class Engine {
  public:
   using OnChange = std::function<void(const std::vector<VerdictChange>&)>;
+  /// Builds the probe of a slot (the daemon passes make_probe over its ProbeEnv).
+  using ProbeFactory = std::function<std::unique_ptr<Probe>(const CheckDef&)>;
 
-  Engine(ProbeEnv env, EngineOptions options, OnChange on_change);
+  Engine(boost::asio::io_context& io, ProbeFactory factory, EngineOptions options,
+         OnChange on_change);
   ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
@@ -72,7 +75,8 @@ class Engine {
   void finished(Slot& s, ProbeResult r);
   void pump();
 
-  ProbeEnv env_;
+  boost::asio::io_context& io_;
+  ProbeFactory factory_;
   EngineOptions options_;
   OnChange on_change_;
   std::mt19937_64 rng_;
