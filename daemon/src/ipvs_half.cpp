@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The IPVS/checker half (`-C`): programs the kernel's IPVS table from the
-// virtual_server blocks, repairs drift every resync interval, applies reloads
-// and releases its services on stop (unless -I).
+// virtual_server blocks and the health checkers' verdicts, repairs drift every
+// resync interval, applies reloads (unchanged checkers keep their state) and
+// releases its services on stop (unless -I). Checker verdicts go through the
+// HealthBook into ipvs::desired_state, so a dead real server, a lost quorum and
+// the sorry server are one reconciler update each; notify_up/notify_down and
+// quorum_up/quorum_down scripts run on the changes, and `omega` runs the down
+// scripts at shutdown.
 #include "ipvs_half.hpp"
 
 #include <boost/asio/steady_timer.hpp>
@@ -10,11 +15,18 @@
 #include <set>
 #include <string>
 
+#include "vigil/hc/health.hpp"
+#include "vigil/hc/io/curl_multi.hpp"
+#include "vigil/hc/io/engine.hpp"
+#include "vigil/hc/io/probe.hpp"
+#include "vigil/hc/plan.hpp"
 #include "vigil/ipvs/desired.hpp"
 #include "vigil/ipvs/format.hpp"
 #include "vigil/ipvs/netlink_backend.hpp"
 #include "vigil/ipvs/reconciler.hpp"
 #include "vigil/runtime/log.hpp"
+#include "vigil/vrrp/command.hpp"
+#include "vigil/vrrp/io/process.hpp"
 
 namespace vigil::daemon {
 
@@ -23,7 +35,7 @@ namespace asio = boost::asio;
 namespace {
 
 /// Why a sync ran: decides how its ops are logged.
-enum class SyncKind { Start, Reload, Resync, Release };
+enum class SyncKind { Start, Reload, Resync, Release, Health };
 
 const char* kind_name(SyncKind k) {
   switch (k) {
@@ -35,6 +47,8 @@ const char* kind_name(SyncKind k) {
       return "resync";
     case SyncKind::Release:
       return "release";
+    case SyncKind::Health:
+      return "health change";
   }
   return "sync";
 }
@@ -42,13 +56,25 @@ const char* kind_name(SyncKind k) {
 class IpvsHalf final : public Half {
  public:
   IpvsHalf(asio::io_context& io, const CliOptions& opts, std::unique_ptr<ipvs::Backend> backend)
-      : opts_(opts), backend_(std::move(backend)), reconciler_(*backend_), resync_timer_(io) {}
+      : opts_(opts),
+        backend_(std::move(backend)),
+        reconciler_(*backend_),
+        resync_timer_(io),
+        processes_(io),
+        curl_(io),
+        env_{io, curl_, processes_, &model_},
+        engine_(
+            io, [this](const hc::CheckDef& def) { return hc::io::make_probe(env_, def); }, {},
+            [this](const std::vector<hc::io::VerdictChange>& changes) { on_verdicts(changes); }) {}
 
   void start(const config::Model& model) override {
-    global_ = model.global;
+    model_ = model;
+    checks_ = hc::plan_checks(model_);
+    book_.reset(model_, checks_);
+    engine_.apply(checks_);
+    log::info("ipvs: {} health check(s) on {} probe(s)", checks_.size(), engine_.slots());
     const Mark before = mark();
-    ipvs::SyncReport r =
-        reconciler_.start(ipvs::desired_state(model), model.global.global_defs.lvs_flush);
+    ipvs::SyncReport r = reconciler_.start(desired(), model_.global.global_defs.lvs_flush);
     report(SyncKind::Start, r, before);
     arm_resync();
   }
@@ -56,6 +82,94 @@ class IpvsHalf final : public Half {
   std::string_view name() const override { return "ipvs"; }
 
  private:
+  /// The desired table for the current model and verdicts; records the quorum
+  /// states and runs quorum_up/quorum_down for the changes.
+  ipvs::Desired desired() {
+    ipvs::Desired d = ipvs::desired_state(model_, book_.health_view(), book_.quorum_view());
+    for (const hc::QuorumEvent& e : book_.record_quorum(d)) {
+      const config::VirtualServer& vs = model_.lvs.virtual_server[e.vs_index];
+      log::notice("ipvs: {}: quorum {}", vs_name(vs), e.up ? "regained" : "lost");
+      run_quorum_script(e);
+    }
+    return d;
+  }
+
+  void on_verdicts(const std::vector<hc::io::VerdictChange>& changes) {
+    bool changed = false;
+    for (const hc::io::VerdictChange& c : changes) {
+      const hc::CheckDef* def = find_check(c.checker_id);
+      if (def != nullptr) {
+        log::notice("ipvs: {} of {} in {}: {}{}{}", hc::kind_name(def->kind), rs_name(*def),
+                    vs_name(model_.lvs.virtual_server[def->vs_index]), c.up ? "up" : "down",
+                    c.detail.empty() ? "" : ": ", c.detail);
+      }
+      if (std::optional<hc::RsEvent> e = book_.set_verdict(c.checker_id, c.up, c.weight)) {
+        run_rs_script(*e);
+      }
+      changed = true;
+    }
+    if (changed) {
+      const Mark before = mark();
+      report(SyncKind::Health, reconciler_.update(desired()), before);
+    }
+  }
+
+  const hc::CheckDef* find_check(const std::string& id) const {
+    for (const hc::CheckDef& d : checks_) {
+      if (d.checker_id == id) {
+        return &d;
+      }
+    }
+    return nullptr;
+  }
+
+  static std::string vs_name(const config::VirtualServer& vs) {
+    if (vs.fwmark) {
+      return "VS fwmark " + std::to_string(*vs.fwmark);
+    }
+    if (!vs.group.empty()) {
+      return "VS group " + vs.group;
+    }
+    return "VS [" + (vs.ip ? vs.ip->str() : std::string("?")) +
+           "]:" + std::to_string(vs.port.value_or(0));
+  }
+
+  std::string rs_name(const hc::CheckDef& d) const {
+    const config::RealServer& rs = model_.lvs.virtual_server[d.vs_index].real_server[d.rs_index];
+    return "RS [" + rs.ip.str() + "]:" + std::to_string(rs.port.value_or(0));
+  }
+
+  void run_rs_script(const hc::RsEvent& e) {
+    const config::RealServer& rs = model_.lvs.virtual_server[e.vs_index].real_server[e.rs_index];
+    const config::OptionalScript& script = e.up ? rs.notify_up : rs.notify_down;
+    if (script) {
+      run_script(*script, e.up ? "notify_up" : "notify_down");
+    }
+  }
+
+  void run_quorum_script(const hc::QuorumEvent& e) {
+    const config::VirtualServer& vs = model_.lvs.virtual_server[e.vs_index];
+    const config::OptionalScript& script = e.up ? vs.quorum_up : vs.quorum_down;
+    if (script) {
+      run_script(*script, e.up ? "quorum_up" : "quorum_down");
+    }
+  }
+
+  void run_script(const config::Script& script, const char* what) {
+    vrrp::CommandResult cmd =
+        vrrp::resolve_command(script, model_.global.global_defs, vrrp::io::host_lookups());
+    if (!cmd.ok()) {
+      log::error("ipvs: {} '{}' not run: {}", what, script.cmd, cmd.error().text);
+      return;
+    }
+    const std::string line = script.cmd;
+    processes_.run(cmd.value(), std::nullopt, [line, what](const vrrp::io::Outcome& o) {
+      if (!o.success()) {
+        log::warning("ipvs: {} '{}' {}", what, line, vrrp::io::describe(o));
+      }
+    });
+  }
+
   void arm_resync() {
     resync_timer_.expires_after(opts_.ipvs_resync);
     resync_timer_.async_wait([this](const boost::system::error_code& ec) {
@@ -69,18 +183,33 @@ class IpvsHalf final : public Half {
   }
 
   void reload(const config::Model& model) override {
-    global_ = model.global;
+    model_ = model;
+    checks_ = hc::plan_checks(model_);
+    // Verdicts of checkers still present survive (HealthBook and Engine both
+    // key them by id / probe key), so an unchanged checker keeps its state and
+    // its real server stays where it was.
+    book_.reset(model_, checks_);
+    engine_.apply(checks_);
+    log::info("ipvs: {} health check(s) on {} probe(s)", checks_.size(), engine_.slots());
     const Mark before = mark();
-    report(SyncKind::Reload, reconciler_.update(ipvs::desired_state(model)), before);
+    report(SyncKind::Reload, reconciler_.update(desired()), before);
   }
 
   void stop() override {
     resync_timer_.cancel();
+    engine_.stop();
+    // omega: the down notifiers of virtual servers that ask for them.
+    for (const hc::RsEvent& e : book_.omega_rs_events()) {
+      run_rs_script(e);
+    }
+    for (const hc::QuorumEvent& e : book_.omega_quorum_events()) {
+      run_quorum_script(e);
+    }
+    const config::GlobalDefs& defs = model_.global.global_defs;
     if (opts_.dont_release_ipvs) {
       log::notice("ipvs: leaving the table in place (--dont-release-ipvs)");
     } else {
-      const bool flush_all =
-          global_.global_defs.lvs_flush_on_stop && !global_.global_defs.lvs_flush_on_stop_vs;
+      const bool flush_all = defs.lvs_flush_on_stop && !defs.lvs_flush_on_stop_vs;
       const Mark before = mark();
       report(SyncKind::Release, reconciler_.release(flush_all), before);
     }
@@ -150,7 +279,13 @@ class IpvsHalf final : public Half {
   std::unique_ptr<ipvs::Backend> backend_;
   ipvs::Reconciler reconciler_;
   asio::steady_timer resync_timer_;
-  config::GlobalConfig global_;
+  config::Model model_;  ///< the running configuration (probes and the book point into it)
+  std::vector<hc::CheckDef> checks_;
+  hc::HealthBook book_;
+  vrrp::io::ProcessRunner processes_;  ///< MISC_CHECK children and notify scripts
+  hc::io::CurlMulti curl_;
+  hc::io::ProbeEnv env_;
+  hc::io::Engine engine_;
   std::set<std::string> last_failures_;
   std::string last_read_error_;
   bool slow_resync_ = false;
