@@ -171,6 +171,9 @@ Exit status with -t: 0 valid, 4 cannot run, 5 errors (would run), 6 script secur
 
   vigild ipvs [list|save] [--stats|--rate] [--json]
                                Print the live IPVS table (as ipvsadm -Ln / -Sn would)
+  vigild genhash -s SERVER [-p PORT] [-u PATH] [-S [-I]] [-V VHOST] [-P 1.0|1.0c|1.1]
+                 [-t SECONDS] [-m FWMARK] [-v]    (also: vigild --genhash ...)
+                               Print the MD5 digest of a page, for a url block's digest
 )";
 }
 
@@ -353,6 +356,10 @@ std::string short_hostname() {
 int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   if (argc >= 2 && std::string_view(argv[1]) == "ipvs") {
     return run_ipvs_tool(argc - 1, argv + 1, out, err);
+  }
+  if (argc >= 2 &&
+      (std::string_view(argv[1]) == "genhash" || std::string_view(argv[1]) == "--genhash")) {
+    return run_genhash(argc - 1, argv + 1, out, err);
   }
   auto opts = parse_args(argc, argv, err);
   if (!opts) {

@@ -72,4 +72,8 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err);
 
 std::string usage();
 
+/// `vigild genhash ...` / `vigild --genhash ...` (argv[0] is "genhash"): keepalived's
+/// genhash options; prints the MD5 digest of the page's body. 0 on success.
+int run_genhash(int argc, char** argv, std::ostream& out, std::ostream& err);
+
 }  // namespace vigil::daemon

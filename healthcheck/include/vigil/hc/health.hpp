@@ -3,10 +3,11 @@
 // A real server is alive while every one of its checkers is up (keepalived:
 // no failed checkers); a real server without checkers is always alive. Its
 // weight is the configured one unless a MISC_CHECK (misc_dynamic) or a
-// FILE_CHECK set another. The book turns verdict changes into events for
-// notify_up/notify_down, and Desired::quorum_up changes into quorum_up/down
-// events, and gives ipvs::desired_state its HealthView and QuorumView.
-// Pure: no I/O, no clock.
+// FILE_CHECK set another: a checker's weight is the real server weight it asks
+// for; with several such checkers each one moves the configured weight by its
+// own offset (keepalived adds every dynamic checker's change). The book turns verdict changes into
+// events for notify_up/notify_down, and Desired::quorum_up changes into quorum_up/down events, and
+// gives ipvs::desired_state its HealthView and QuorumView. Pure: no I/O, no clock.
 #pragma once
 
 #include <cstdint>
@@ -36,18 +37,23 @@ struct QuorumEvent {
 
 class HealthBook {
  public:
-  /// Start, or a reload: the new model and its checks. Verdicts of checker_ids
-  /// that are still present are kept; new checkers start as their tracker
+  /// Start, or a reload: the new model and its checks. The model must outlive
+  /// the book's use of it (and the views it hands out). Verdicts of checker_ids
+  /// that are still present with the same probe_key are kept (the engine keeps
+  /// those slots); new checkers start as their tracker
   /// does (down under alpha, else up); quorum history is kept by virtual
   /// server identity. Returns nothing: a reload itself fires no notify.
   void reset(const config::Model& model, const std::vector<CheckDef>& checks);
 
-  /// One checker's verdict changed (or its weight). Returns the real-server
-  /// event when the real server's aliveness changed.
+  /// One checker's verdict changed (or its weight: the checker's current
+  /// dynamic weight, nullopt for none). Returns the real-server event when the
+  /// real server's aliveness changed; an unknown checker_id changes nothing.
   std::optional<RsEvent> set_verdict(const std::string& checker_id, bool up,
                                      std::optional<std::uint32_t> weight = std::nullopt);
 
-  /// For ipvs::desired_state: aliveness and weight per (vs, rs).
+  /// For ipvs::desired_state: aliveness and weight per (vs, rs), looked up by
+  /// rs_id (a real server the book does not know is alive at its weight).
+  /// The views refer to this book: use them while it lives.
   [[nodiscard]] ipvs::HealthView health_view() const;
   /// For ipvs::desired_state: the quorum state last recorded.
   [[nodiscard]] ipvs::QuorumView quorum_view() const;
@@ -66,6 +72,7 @@ class HealthBook {
  private:
   struct Checker {
     std::string rs_id;
+    std::string probe_key;
     bool up = true;
     std::optional<std::uint32_t> weight;
   };
@@ -73,7 +80,11 @@ class HealthBook {
     std::size_t vs_index = 0;
     std::size_t rs_index = 0;
     bool alive = true;
+    std::vector<std::string> checkers;  ///< its checker_ids
   };
+  [[nodiscard]] bool compute_alive(const Rs& rs) const;
+  [[nodiscard]] std::optional<std::uint32_t> weight_of(const Rs& rs,
+                                                       std::uint32_t configured) const;
   const config::Model* model_ = nullptr;
   std::map<std::string, Checker> checkers_;  ///< by checker_id
   std::map<std::string, Rs> rs_;             ///< by rs_id

@@ -40,9 +40,13 @@ struct Target {
   bool operator==(const Target&) const = default;
 };
 
+/// Identity of a virtual server, stable across reloads: "ip:port/proto"
+/// (an IPv6 address in brackets), "fwmark N" or "group NAME/proto".
+std::string vs_id(const config::VirtualServer& vs);
+
 /// Identity of a real server inside its virtual server, stable across reloads:
-/// "<vs>|<rs ip>:<port>", where <vs> is "ip:port/proto", "fwmark N" or
-/// "group NAME". The same text for the same (vs, rs) wherever they sit in the file.
+/// "<vs_id>|<rs ip>:<port>" (port 0 when the real server has none). The same text for the same (vs,
+/// rs) wherever they sit in the file.
 std::string rs_id(const config::VirtualServer& vs, const config::RealServer& rs);
 
 struct CheckDef {

@@ -57,7 +57,11 @@ class Engine {
   /// Start or reload with this set of checks. A slot whose probe_key is still
   /// wanted keeps its tracker state, its schedule and a running probe; slots no
   /// longer wanted are cancelled and dropped; new ones start as their tracker
-  /// says (alpha: down) with a scattered first check.
+  /// says (alpha: down) with a scattered first check. A checker that joins a
+  /// kept slot is told that slot's verdict by a VerdictChange posted to the
+  /// loop, so the HealthBook agrees with the shared tracker. on_change is
+  /// always called from a handler of its own, never from inside a probe's
+  /// completion, so it may call apply() or stop().
   void apply(const std::vector<CheckDef>& checks);
   /// Cancels every probe and timer (on stop).
   void stop();
@@ -74,6 +78,8 @@ class Engine {
   void launch(Slot& s);
   void finished(Slot& s, ProbeResult r);
   void pump();
+  void drop(Slot& s);
+  void notify(std::vector<VerdictChange> changes);
 
   boost::asio::io_context& io_;
   ProbeFactory factory_;
@@ -82,7 +88,11 @@ class Engine {
   std::mt19937_64 rng_;
   std::map<std::string, std::unique_ptr<Slot>> slots_;  ///< by probe_key
   std::deque<std::string> waiting_;                     ///< due, past the cap
+  std::map<std::string, Slot*> by_checker_;             ///< checker_id -> its slot
   std::size_t running_ = 0;
+  /// Handlers posted to the loop hold a weak copy: they do nothing once the
+  /// engine is gone.
+  std::shared_ptr<char> life_ = std::make_shared<char>(0);
 };
 
 }  // namespace vigil::hc::io

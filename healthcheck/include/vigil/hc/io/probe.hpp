@@ -25,7 +25,9 @@ class CurlMulti;
 /// (script_user, enable_script_security, the SSL block).
 struct ProbeEnv {
   boost::asio::io_context& io;
-  CurlMulti& curl;
+  /// A pointer so that probes and tests that never use curl can build a ProbeEnv
+  /// without one; HTTP_GET/SSL_GET need it set.
+  CurlMulti* curl = nullptr;
   vrrp::io::ProcessRunner& processes;
   const config::Model* model = nullptr;  ///< globals and the SSL block; outlives the probes
 };

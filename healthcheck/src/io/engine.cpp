@@ -1,0 +1,321 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The checker scheduler: one slot per probe_key with its tracker, timer and
+// probe; a FIFO of due slots behind a global cap on running probes. The clock
+// is read here and handed to the pure HealthTracker.
+#include "vigil/hc/io/engine.hpp"
+
+#include <algorithm>
+#include <boost/asio/post.hpp>
+#include <chrono>
+#include <utility>
+
+#include "vigil/runtime/log.hpp"
+
+namespace vigil::hc::io {
+
+namespace {
+
+TimePoint clock_now() {
+  return std::chrono::steady_clock::now();
+}
+
+/// What a slot checks, for the log: "TCP_CHECK 198.18.1.1:80".
+std::string describe(const CheckDef& d) {
+  std::string what;
+  switch (d.kind) {
+    case CheckKind::Misc:
+      what = std::get<config::MiscCheck>(d.spec).misc_path;
+      break;
+    case CheckKind::File:
+      what = std::get<config::FileCheck>(d.spec).track_file;
+      break;
+    case CheckKind::Bfd:
+      what = std::get<config::BfdCheck>(d.spec).name;
+      break;
+    default:
+      what = d.target.ip.is_v6() ? fmt::format("[{}]:{}", d.target.ip.str(), d.target.port)
+                                 : fmt::format("{}:{}", d.target.ip.str(), d.target.port);
+      break;
+  }
+  return fmt::format("{} {}", kind_name(d.kind), what);
+}
+
+/// Stands in when the factory has no probe for a check: every run fails.
+class MissingProbe final : public Probe {
+ public:
+  MissingProbe(boost::asio::io_context& io, std::string detail)
+      : io_(io), detail_(std::move(detail)) {}
+  void start(std::function<void(ProbeResult)> done) override {
+    boost::asio::post(
+        io_, [done = std::move(done), life = std::weak_ptr<char>(life_), detail = detail_] {
+          if (!life.expired()) {
+            done(ProbeResult{false, std::nullopt, detail});
+          }
+        });
+  }
+  void cancel() override { life_ = std::make_shared<char>(0); }
+
+ private:
+  boost::asio::io_context& io_;
+  std::string detail_;
+  std::shared_ptr<char> life_ = std::make_shared<char>(0);
+};
+
+}  // namespace
+
+struct Engine::Slot {
+  Slot(boost::asio::io_context& io, std::string k, const CheckDef& d)
+      : key(std::move(k)), def(d), tracker(d.timing), timer(io) {}
+
+  std::string key;  ///< its probe_key
+  /// The definition the probe was built from; never reassigned while the
+  /// probe lives, since a probe may keep a reference to it.
+  const CheckDef def;
+  std::vector<std::string> checker_ids;
+  HealthTracker tracker;
+  std::unique_ptr<Probe> probe;
+  boost::asio::steady_timer timer;
+  std::optional<std::uint32_t> weight;  ///< the last dynamic weight a run gave
+  bool log_all = false;
+  bool running = false;
+  bool queued = false;
+  std::uint64_t timer_seq = 0;  ///< a newer schedule makes older expiries stale
+  /// Weak copies in timer and probe handlers: a dropped slot is never touched.
+  std::shared_ptr<char> life = std::make_shared<char>(0);
+};
+
+Engine::Engine(boost::asio::io_context& io, ProbeFactory factory, EngineOptions options,
+               OnChange on_change)
+    : io_(io),
+      factory_(std::move(factory)),
+      options_(options),
+      on_change_(std::move(on_change)),
+      rng_(options.seed != 0 ? options.seed : std::random_device{}()) {
+  options_.max_concurrent = std::max<std::size_t>(options_.max_concurrent, 1);
+}
+
+Engine::~Engine() {
+  stop();
+}
+
+void Engine::apply(const std::vector<CheckDef>& checks) {
+  // The wanted slots, in file order of their first check.
+  std::map<std::string, std::vector<const CheckDef*>> wanted;
+  std::vector<std::string> order;
+  for (const auto& d : checks) {
+    auto& list = wanted[d.probe_key];
+    if (list.empty()) {
+      order.push_back(d.probe_key);
+    }
+    list.push_back(&d);
+  }
+
+  // Drop the slots no longer wanted: their probes are cancelled and never call back.
+  for (auto it = slots_.begin(); it != slots_.end();) {
+    if (wanted.count(it->first) == 0) {
+      drop(*it->second);
+      it = slots_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+
+  by_checker_.clear();
+  std::vector<VerdictChange> joined;
+  const TimePoint now = clock_now();
+  for (const auto& key : order) {
+    const auto& defs = wanted[key];
+    auto it = slots_.find(key);
+    if (it == slots_.end()) {
+      auto slot = std::make_unique<Slot>(io_, key, *defs.front());
+      slot->probe = factory_ ? factory_(slot->def) : nullptr;
+      if (!slot->probe) {
+        slot->probe = std::make_unique<MissingProbe>(
+            io_, fmt::format("no probe for {}", kind_name(slot->def.kind)));
+      }
+      // Scatter the first checks: over warmup, or over up to a second without one.
+      std::uniform_real_distribution<double> draw(0.0, 1.0);
+      const double j = draw(rng_);
+      const auto& t = slot->def.timing;
+      TimePoint first;
+      if (t.warmup > Duration::zero()) {
+        first = slot->tracker.first_check(now, j);
+      } else {
+        const Duration span = std::min<Duration>(t.delay_loop, std::chrono::seconds(1));
+        first = now + Duration(static_cast<Duration::rep>(static_cast<double>(span.count()) * j));
+      }
+      it = slots_.emplace(key, std::move(slot)).first;
+      schedule(*it->second, first);
+    } else {
+      // A kept slot: tell the checkers that join it what it already knows.
+      Slot& s = *it->second;
+      for (const auto* d : defs) {
+        const auto& old = s.checker_ids;
+        if (std::find(old.begin(), old.end(), d->checker_id) == old.end()) {
+          joined.push_back({d->checker_id, s.tracker.up(), s.weight, "joined a running check"});
+        }
+      }
+    }
+    Slot& s = *it->second;
+    s.checker_ids.clear();
+    s.log_all = false;
+    for (const auto* d : defs) {
+      s.checker_ids.push_back(d->checker_id);
+      s.log_all = s.log_all || d->log_all_failures;
+      by_checker_.insert_or_assign(d->checker_id, &s);
+    }
+  }
+  if (!joined.empty()) {
+    notify(std::move(joined));
+  }
+}
+
+void Engine::stop() {
+  for (auto& [key, slot] : slots_) {
+    drop(*slot);
+  }
+  slots_.clear();
+  by_checker_.clear();
+  waiting_.clear();
+  running_ = 0;
+}
+
+void Engine::drop(Slot& s) {
+  if (s.running) {
+    s.probe->cancel();
+    s.running = false;
+    --running_;
+  }
+  if (s.queued) {
+    waiting_.erase(std::remove(waiting_.begin(), waiting_.end(), s.key), waiting_.end());
+    s.queued = false;
+  }
+  s.timer.cancel();
+  // Expire the handlers' weak copies now, not when the slot is freed.
+  s.life.reset();
+}
+
+std::optional<bool> Engine::up(const std::string& checker_id) const {
+  const auto it = by_checker_.find(checker_id);
+  if (it == by_checker_.end()) {
+    return std::nullopt;
+  }
+  return it->second->tracker.up();
+}
+
+void Engine::schedule(Slot& s, TimePoint at) {
+  const std::uint64_t seq = ++s.timer_seq;
+  s.timer.expires_at(at);
+  s.timer.async_wait([this, sp = &s, life = std::weak_ptr<char>(s.life),
+                      seq](const boost::system::error_code& ec) {
+    // A dropped slot, or an expiry that a newer schedule replaced.
+    if (ec || life.expired() || sp->timer_seq != seq) {
+      return;
+    }
+    due(*sp);
+  });
+}
+
+void Engine::due(Slot& s) {
+  if (s.running || s.queued) {
+    return;
+  }
+  if (running_ < options_.max_concurrent && waiting_.empty()) {
+    launch(s);
+  } else {
+    // Past the cap: wait in line behind the slots that were due earlier.
+    s.queued = true;
+    waiting_.push_back(s.key);
+  }
+}
+
+void Engine::launch(Slot& s) {
+  s.queued = false;
+  s.running = true;
+  ++running_;
+  s.probe->start([this, sp = &s, life = std::weak_ptr<char>(s.life)](ProbeResult r) {
+    if (life.expired()) {
+      return;
+    }
+    // Finish in a handler of our own, so nothing the result sets off (a
+    // reload from on_change) runs while the probe is still on the stack.
+    boost::asio::post(io_, [this, sp, life, r = std::move(r)]() mutable {
+      if (!life.expired()) {
+        finished(*sp, std::move(r));
+      }
+    });
+  });
+}
+
+void Engine::finished(Slot& s, ProbeResult r) {
+  if (!s.running) {
+    return;
+  }
+  s.running = false;
+  --running_;
+
+  const auto outcome = s.tracker.on_result(clock_now(), r.ok);
+  bool weight_changed = false;
+  // A dynamic weight comes with a passing run (MISC_CHECK exit 0 keeps it).
+  if (r.ok && r.weight && r.weight != s.weight) {
+    s.weight = r.weight;
+    weight_changed = true;
+  }
+
+  // Transitions are logged; polls are not, except failures under log_all_failures.
+  switch (outcome.transition) {
+    case Transition::WentDown:
+      log::warning("{}: {}; down", describe(s.def), r.detail);
+      break;
+    case Transition::WentUp:
+      log::notice("{}: up{}{}", describe(s.def), r.detail.empty() ? "" : ": ", r.detail);
+      break;
+    case Transition::RetryPending:
+      if (s.log_all) {
+        log::info("{}: {}; retry {} of {}", describe(s.def), r.detail, s.tracker.failures(),
+                  s.def.timing.retry);
+      }
+      break;
+    case Transition::Unchanged:
+      if (!r.ok && log::enabled(log::Level::Debug)) {
+        log::debug("{}: still down: {}", describe(s.def), r.detail);
+      }
+      break;
+  }
+
+  std::vector<VerdictChange> changes;
+  if (outcome.transition == Transition::WentUp || outcome.transition == Transition::WentDown ||
+      weight_changed) {
+    changes.reserve(s.checker_ids.size());
+    for (const auto& id : s.checker_ids) {
+      changes.push_back({id, s.tracker.up(), s.weight, r.detail});
+    }
+  }
+  schedule(s, outcome.next_check);
+  pump();
+  // Last: on_change may reload or stop the engine, dropping this slot.
+  if (!changes.empty() && on_change_) {
+    on_change_(changes);
+  }
+}
+
+void Engine::pump() {
+  while (running_ < options_.max_concurrent && !waiting_.empty()) {
+    const std::string key = std::move(waiting_.front());
+    waiting_.pop_front();
+    const auto it = slots_.find(key);
+    if (it != slots_.end() && it->second->queued && !it->second->running) {
+      launch(*it->second);
+    }
+  }
+}
+
+void Engine::notify(std::vector<VerdictChange> changes) {
+  boost::asio::post(io_, [this, life = std::weak_ptr<char>(life_), changes = std::move(changes)] {
+    if (!life.expired() && on_change_) {
+      on_change_(changes);
+    }
+  });
+}
+
+}  // namespace vigil::hc::io

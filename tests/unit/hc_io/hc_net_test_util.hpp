@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Helpers for the socket probe tests: a ProbeEnv on a fresh loop, CheckDefs
+// for a loopback target, running one probe with a bounded poll, and counting
+// this process's open descriptors.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ip/udp.hpp>
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "vigil/hc/io/probe.hpp"
+#include "vigil/hc/io/probes.hpp"
+#include "vigil/vrrp/io/process.hpp"
+
+namespace vigil::test {
+
+/// Runs `io` until `done()` is true or `limit` has passed; returns done().
+template <class Pred>
+bool run_until(boost::asio::io_context& io, Pred done,
+               std::chrono::milliseconds limit = std::chrono::seconds(10)) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!done() && std::chrono::steady_clock::now() < deadline) {
+    if (io.stopped()) {
+      io.restart();
+    }
+    io.run_one_for(std::chrono::milliseconds(20));
+  }
+  return done();
+}
+
+/// Runs `io` for `d` (lets late handlers run; used to check nothing happens).
+inline void run_for(boost::asio::io_context& io, std::chrono::milliseconds d) {
+  const auto deadline = std::chrono::steady_clock::now() + d;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (io.stopped()) {
+      io.restart();
+    }
+    io.run_one_for(std::chrono::milliseconds(10));
+  }
+}
+
+/// Open descriptors of this process.
+inline std::size_t open_fds() {
+  std::size_t n = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator("/proc/self/fd")) {
+    ++n;
+  }
+  return n;
+}
+
+inline config::IpAddress ip(const char* text) {
+  return *config::IpAddress::parse(text);
+}
+
+/// A loopback port that nothing listens on (bound, read, released).
+inline std::uint16_t closed_tcp_port(boost::asio::io_context& io) {
+  boost::asio::ip::tcp::acceptor a(
+      io, boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
+  return a.local_endpoint().port();
+}
+
+inline std::uint16_t closed_udp_port(boost::asio::io_context& io) {
+  boost::asio::ip::udp::socket s(
+      io, boost::asio::ip::udp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
+  return s.local_endpoint().port();
+}
+
+struct ProbeFixture {
+  boost::asio::io_context io;
+  vrrp::io::ProcessRunner processes{io};
+  hc::io::ProbeEnv env{io, nullptr, processes, nullptr};
+
+  static hc::CheckDef def(hc::CheckKind kind, config::CheckerSpec spec, const char* addr,
+                          std::uint16_t port, std::chrono::milliseconds timeout) {
+    hc::CheckDef d;
+    d.kind = kind;
+    d.spec = std::move(spec);
+    d.target.ip = ip(addr);
+    d.target.port = port;
+    d.target.connect_timeout = timeout;
+    return d;
+  }
+
+  /// Starts `p` and polls until it reports (at most `limit`).
+  std::optional<hc::ProbeResult> run(hc::io::Probe& p,
+                                     std::chrono::milliseconds limit = std::chrono::seconds(10)) {
+    std::optional<hc::ProbeResult> out;
+    int calls = 0;
+    p.start([&](hc::ProbeResult r) {
+      ++calls;
+      out = std::move(r);
+    });
+    // done is never called from inside start().
+    if (calls != 0) {
+      hc::ProbeResult bad;
+      bad.detail = "done called from inside start()";
+      return bad;
+    }
+    if (!run_until(
+            io, [&] { return calls > 0; }, limit)) {
+      p.cancel();  // the callback refers to this frame
+    }
+    return out;
+  }
+};
+
+}  // namespace vigil::test
