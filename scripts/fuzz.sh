@@ -53,3 +53,12 @@ printf '\x00\x21\x33\x64\x01\x01\x01\x8e\xae\xc0\xa8\xc8\x101111\x00\x00\x00\x00
 printf '\x04\x45\x00\x00\x28\x00\x00\x00\x00\xff\x70\x00\x00\xc0\xa8\xc8\x01\xe0\x00\x00\x12\x21\x33\x64\x01\x01\x01\x8e\xae\xc0\xa8\xc8\x101111\x00\x00\x00\x00' \
   >build/fuzz/corpus-vrrp-packet/seed-v2-ipv4
 run_fuzzer "vrrp packets" fuzz_vrrp_packet "$nl_secs" 4096 12 build/fuzz/corpus-vrrp-packet
+
+mkdir -p build/fuzz/corpus-hc-replies
+# Seeds: a DNS reply header for id 0x1234 (selector 0), an SMTP greeting (1), a
+# UDP pattern and reply (2), an ICMP echo reply (3).
+printf '\x00\x12\x34\x81\x80\x00\x01\x00\x01\x00\x00\x00\x00' >build/fuzz/corpus-hc-replies/seed-dns
+printf '\x01220-hello\r\n220 ready\r\n250 ok\r\n' >build/fuzz/corpus-hc-replies/seed-smtp
+printf '\x02deadxxef\x00\xde\xad\xbe\xef' >build/fuzz/corpus-hc-replies/seed-udp
+printf '\x03\x00\x00\xf2\xf1\x00\x07\x00\x09\x01\x02\x03\x04' >build/fuzz/corpus-hc-replies/seed-icmp
+run_fuzzer "health checker replies" fuzz_hc_replies "$nl_secs" 4096 12 build/fuzz/corpus-hc-replies

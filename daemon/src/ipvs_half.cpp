@@ -62,7 +62,7 @@ class IpvsHalf final : public Half {
         resync_timer_(io),
         processes_(io),
         curl_(io),
-        env_{io, curl_, processes_, &model_},
+        env_{io, &curl_, processes_, &model_},
         engine_(
             io, [this](const hc::CheckDef& def) { return hc::io::make_probe(env_, def); }, {},
             [this](const std::vector<hc::io::VerdictChange>& changes) { on_verdicts(changes); }) {}

@@ -85,7 +85,7 @@ class HttpProbe final : public Probe {
     ++generation_;
     done_ = nullptr;
     if (in_multi_) {
-      env_.curl.abandon(easy_.get());
+      env_.curl->abandon(easy_.get());
       in_multi_ = false;
     }
   }
@@ -122,12 +122,16 @@ class HttpProbe final : public Probe {
 
   void next_url() {
     const HttpRequestSpec& s = specs_[index_];
+    if (env_.curl == nullptr) {
+      post_result({false, std::nullopt, fmt::format("{}: no libcurl multi handle", what(s))});
+      return;
+    }
     if (!configure(s)) {
       post_result({false, std::nullopt, fmt::format("{}: cannot set up the transfer", what(s))});
       return;
     }
     in_multi_ = true;
-    env_.curl.start(easy_.get(), [this, gen = generation_](CURLcode code) {
+    env_.curl->start(easy_.get(), [this, gen = generation_](CURLcode code) {
       in_multi_ = false;
       if (gen == generation_ && running_) {
         on_done(code);

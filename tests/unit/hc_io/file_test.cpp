@@ -20,7 +20,7 @@ struct Env {
   hc::io::CurlMulti curl{io};
   vrrp::io::ProcessRunner runner{io};
   config::Model model;
-  hc::io::ProbeEnv env{io, curl, runner, &model};
+  hc::io::ProbeEnv env{io, &curl, runner, &model};
 };
 
 hc::ProbeResult run_once(Env& e, hc::io::Probe& p) {

@@ -24,7 +24,7 @@ struct Env {
   hc::io::CurlMulti curl{io};
   vrrp::io::ProcessRunner runner{io};
   config::Model model;
-  hc::io::ProbeEnv env{io, curl, runner, &model};
+  hc::io::ProbeEnv env{io, &curl, runner, &model};
 };
 
 config::HttpUrl url(const std::string& path, const std::string& digest = "") {

@@ -23,7 +23,7 @@ struct Env {
   hc::io::CurlMulti curl{io};
   vrrp::io::ProcessRunner runner{io};
   config::Model model;
-  hc::io::ProbeEnv env{io, curl, runner, &model};
+  hc::io::ProbeEnv env{io, &curl, runner, &model};
 };
 
 std::string script(const test::TempDir& dir, const std::string& name, const std::string& body) {
