@@ -95,7 +95,10 @@ Engine::Engine(boost::asio::io_context& io, ProbeFactory factory, EngineOptions 
 }
 
 Engine::~Engine() {
-  stop();
+  try {
+    stop();
+  } catch (...) {  // NOLINT(bugprone-empty-catch): nothing to do about a failed cancel here
+  }
 }
 
 void Engine::apply(const std::vector<CheckDef>& checks) {

@@ -26,6 +26,7 @@ const std::string kTcp = "  protocol TCP\n  lvs_sched rr\n  lvs_method NAT\n";
 
 std::vector<std::string> ids(const std::vector<CheckDef>& checks) {
   std::vector<std::string> out;
+  out.reserve(checks.size());
   for (const auto& c : checks) {
     out.push_back(c.checker_id);
   }
