@@ -237,8 +237,9 @@ class HttpProbe final : public Probe {
       return 0;
     }
     EVP_DigestUpdate(p->md_.get(), data, n);
-    if (s.keep_body && p->body_.size() < kMaxRegexBytes) {
-      p->body_.append(data, std::min<size_t>(n, kMaxRegexBytes - p->body_.size()));
+    if (s.keep_body && p->body_.size() < s.keep_bytes) {
+      p->body_.append(
+          data, static_cast<size_t>(std::min<std::uint64_t>(n, s.keep_bytes - p->body_.size())));
     }
     return n;
   }
