@@ -135,6 +135,9 @@ HttpRequestSpec build_request(const config::HttpGet& check, bool tls, const conf
   spec.timeout = spec.connect_timeout;
 
   spec.keep_body = !url.regex.empty();
+  spec.keep_bytes = spec.keep_body
+                        ? std::min(url.regex_min_offset.value_or(0), kMaxBodyBytes) + kMaxRegexBytes
+                        : 0;
   spec.need_body = !url.digest.empty() || spec.keep_body;
   return spec;
 }
@@ -172,7 +175,9 @@ std::string regex_failure(const config::HttpUrl& url, std::string_view body) {
   std::match_results<std::string_view::const_iterator> m;
   bool found = false;
   try {
-    found = std::regex_search(body.begin() + static_cast<std::ptrdiff_t>(start), body.end(), m, re);
+    const std::size_t len = std::min<std::size_t>(body.size() - start, kMaxRegexBytes);
+    const auto first = body.begin() + static_cast<std::ptrdiff_t>(start);
+    found = std::regex_search(first, first + static_cast<std::ptrdiff_t>(len), m, re);
   } catch (const std::regex_error& e) {
     return fmt::format("regex '{}' could not be evaluated: {}", url.regex, e.what());
   }

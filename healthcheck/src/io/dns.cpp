@@ -25,9 +25,9 @@ constexpr std::uint16_t kDnsPort = 53;
 
 class DnsRun final : public ProbeRun {
  public:
-  DnsRun(boost::asio::io_context& io, const Target& t, const config::DnsCheck& spec,
+  DnsRun(boost::asio::io_context& io, Target t, config::DnsCheck spec,
          std::function<void(ProbeResult)> done)
-      : ProbeRun(io, std::move(done)), target_(t), spec_(spec), socket_(io) {
+      : ProbeRun(io, std::move(done)), target_(std::move(t)), spec_(std::move(spec)), socket_(io) {
     if (target_.port == 0) {
       target_.port = kDnsPort;
     }

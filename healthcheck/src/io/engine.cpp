@@ -19,23 +19,21 @@ TimePoint clock_now() {
   return std::chrono::steady_clock::now();
 }
 
-/// What a slot checks, for the log: "TCP_CHECK 198.18.1.1:80".
+/// What a slot checks, for the log: "TCP_CHECK 198.18.1.1:80", "MISC_CHECK /path".
 std::string describe(const CheckDef& d) {
   std::string what;
-  switch (d.kind) {
-    case CheckKind::Misc:
-      what = std::get<config::MiscCheck>(d.spec).misc_path;
-      break;
-    case CheckKind::File:
-      what = std::get<config::FileCheck>(d.spec).track_file;
-      break;
-    case CheckKind::Bfd:
-      what = std::get<config::BfdCheck>(d.spec).name;
-      break;
-    default:
-      what = d.target.ip.is_v6() ? fmt::format("[{}]:{}", d.target.ip.str(), d.target.port)
-                                 : fmt::format("{}:{}", d.target.ip.str(), d.target.port);
-      break;
+  if (const auto* m = std::get_if<config::MiscCheck>(&d.spec); m && d.kind == CheckKind::Misc) {
+    what = m->misc_path;
+  } else if (const auto* f = std::get_if<config::FileCheck>(&d.spec);
+             f && d.kind == CheckKind::File) {
+    what = f->track_file;
+  } else if (const auto* b = std::get_if<config::BfdCheck>(&d.spec);
+             b && d.kind == CheckKind::Bfd) {
+    what = b->name;
+  } else if (d.target.ip.is_v6()) {
+    what = fmt::format("[{}]:{}", d.target.ip.str(), d.target.port);
+  } else {
+    what = fmt::format("{}:{}", d.target.ip.str(), d.target.port);
   }
   return fmt::format("{} {}", kind_name(d.kind), what);
 }
@@ -95,7 +93,10 @@ Engine::Engine(boost::asio::io_context& io, ProbeFactory factory, EngineOptions 
 }
 
 Engine::~Engine() {
-  stop();
+  try {
+    stop();
+  } catch (...) {  // NOLINT(bugprone-empty-catch): nothing to do about a failed cancel here
+  }
 }
 
 void Engine::apply(const std::vector<CheckDef>& checks) {

@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <variant>
 
 #include "vigil/hc/io/curl_multi.hpp"
@@ -85,9 +86,10 @@ class HttpProbe final : public Probe {
     ++generation_;
     done_ = nullptr;
     if (in_multi_) {
-      env_.curl->abandon(easy_.get());
+      env_.curl->abandon(easy_->get());
       in_multi_ = false;
     }
+    release();
   }
 
  private:
@@ -103,7 +105,18 @@ class HttpProbe final : public Probe {
     });
   }
 
+  // An idle probe holds no curl handle, buffer or digest context: with
+  // thousands of checkers only the running ones cost memory.
+  void release() {
+    easy_.reset();
+    headers_.reset();
+    connect_to_.reset();
+    md_.reset();
+    body_ = std::string();
+  }
+
   void finish(const ProbeResult& r) {
+    release();
     running_ = false;
     ++generation_;
     auto d = std::move(done_);
@@ -115,7 +128,9 @@ class HttpProbe final : public Probe {
 
   [[nodiscard]] std::string what(const HttpRequestSpec& s) const {
     if (!s.connect_to.empty()) {
-      return fmt::format("GET {} (at {})", s.url, s.connect_to.substr(s.connect_to.find(':') + 1));
+      // "name:port:addr:port": the address is after the second colon.
+      const auto at = s.connect_to.find(':', s.connect_to.find(':') + 1);
+      return fmt::format("GET {} (at {})", s.url, s.connect_to.substr(at + 1));
     }
     return fmt::format("GET {}", s.url);
   }
@@ -131,7 +146,7 @@ class HttpProbe final : public Probe {
       return;
     }
     in_multi_ = true;
-    env_.curl->start(easy_.get(), [this, gen = generation_](CURLcode code) {
+    env_.curl->start(easy_->get(), [this, gen = generation_](CURLcode code) {
       in_multi_ = false;
       if (gen == generation_ && running_) {
         on_done(code);
@@ -140,7 +155,14 @@ class HttpProbe final : public Probe {
   }
 
   bool configure(const HttpRequestSpec& s) {
-    CURL* h = easy_.get();
+    try {
+      if (!easy_) {
+        easy_.emplace();
+      }
+    } catch (const std::exception&) {
+      return false;
+    }
+    CURL* h = easy_->get();
     curl_easy_reset(h);
     headers_.reset();
     connect_to_.reset();
@@ -241,8 +263,9 @@ class HttpProbe final : public Probe {
       return 0;
     }
     EVP_DigestUpdate(p->md_.get(), data, n);
-    if (s.keep_body && p->body_.size() < kMaxRegexBytes) {
-      p->body_.append(data, std::min<size_t>(n, kMaxRegexBytes - p->body_.size()));
+    if (s.keep_body && p->body_.size() < s.keep_bytes) {
+      p->body_.append(
+          data, static_cast<size_t>(std::min<std::uint64_t>(n, s.keep_bytes - p->body_.size())));
     }
     return n;
   }
@@ -273,7 +296,7 @@ class HttpProbe final : public Probe {
       return;
     }
     HttpResponse resp;
-    curl_easy_getinfo(easy_.get(), CURLINFO_RESPONSE_CODE, &resp.status);
+    curl_easy_getinfo(easy_->get(), CURLINFO_RESPONSE_CODE, &resp.status);
     if (s.need_body) {
       std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
       unsigned int len = 0;
@@ -295,7 +318,7 @@ class HttpProbe final : public Probe {
   config::HttpGet check_;
   bool tls_;
   std::vector<HttpRequestSpec> specs_;
-  CurlEasy easy_;
+  std::optional<CurlEasy> easy_;
   Slist headers_;
   Slist connect_to_;
   std::unique_ptr<EVP_MD_CTX, MdFree> md_;

@@ -29,8 +29,8 @@ constexpr std::size_t kPayload = 16;
 
 class PingRun final : public ProbeRun {
  public:
-  PingRun(boost::asio::io_context& io, const Target& t, std::function<void(ProbeResult)> done)
-      : ProbeRun(io, std::move(done)), target_(t), sd_(io) {}
+  PingRun(boost::asio::io_context& io, Target t, std::function<void(ProbeResult)> done)
+      : ProbeRun(io, std::move(done)), target_(std::move(t)), sd_(io) {}
 
   void start() {
     v6_ = target_.ip.is_v6();

@@ -16,8 +16,8 @@ using boost::asio::ip::tcp;
 
 class TcpRun final : public ProbeRun {
  public:
-  TcpRun(boost::asio::io_context& io, const Target& t, std::function<void(ProbeResult)> done)
-      : ProbeRun(io, std::move(done)), target_(t), socket_(io) {}
+  TcpRun(boost::asio::io_context& io, Target t, std::function<void(ProbeResult)> done)
+      : ProbeRun(io, std::move(done)), target_(std::move(t)), socket_(io) {}
 
   void start() {
     const std::string where = endpoint_text(target_.ip, target_.port);

@@ -26,9 +26,9 @@ constexpr std::size_t kRandomPayload = 16;
 
 class UdpRun final : public ProbeRun {
  public:
-  UdpRun(boost::asio::io_context& io, const Target& t, const config::UdpCheck& spec,
+  UdpRun(boost::asio::io_context& io, Target t, config::UdpCheck spec,
          std::function<void(ProbeResult)> done)
-      : ProbeRun(io, std::move(done)), target_(t), spec_(spec), socket_(io) {}
+      : ProbeRun(io, std::move(done)), target_(std::move(t)), spec_(std::move(spec)), socket_(io) {}
 
   void start() {
     where_ = endpoint_text(target_.ip, target_.port);

@@ -186,9 +186,9 @@ TEST_CASE("DNS_CHECK leaves no descriptor behind", "[hc_io][dns]") {
     const auto r = f.run(*ok_probe);
     REQUIRE(r);
     CHECK(r->ok);
-    slow_probe->start([&](vigil::hc::ProbeResult) { ++calls; });
+    slow_probe->start([&](const vigil::hc::ProbeResult&) { ++calls; });
     vigil::test::run_until(
-        f.io, [&] { return silent.queries.size() == static_cast<std::size_t>(i + 1); }, 5s);
+        f.io, [&] { return silent.queries.size() == static_cast<std::size_t>(i) + 1; }, 5s);
     slow_probe->cancel();
   }
   vigil::test::run_for(f.io, 20ms);

@@ -79,7 +79,10 @@ class ScriptedProbe final : public Probe {
     ++w_.made[key_];
   }
   ~ScriptedProbe() override {
-    cancel();
+    try {
+      cancel();
+    } catch (...) {  // NOLINT(bugprone-empty-catch): a failed timer cancel is of no interest here
+    }
     ++w_.destroyed;
   }
   ScriptedProbe(const ScriptedProbe&) = delete;
@@ -186,6 +189,7 @@ TEST_CASE("The global cap bounds the probes running at once, in turn", "[hc_io][
   Rig rig(3);
   rig.world.latency = milliseconds(8);
   std::vector<CheckDef> checks;
+  checks.reserve(20);
   for (int i = 0; i < 20; ++i) {
     checks.push_back(def("c" + std::to_string(i), "k" + std::to_string(i), milliseconds(5)));
   }
@@ -338,6 +342,7 @@ TEST_CASE("stop() cancels every probe and timer; nothing calls back", "[hc_io][e
     return ProbeResult{false, std::nullopt, "down"};
   };
   std::vector<CheckDef> checks;
+  checks.reserve(10);
   for (int i = 0; i < 10; ++i) {
     checks.push_back(def("c" + std::to_string(i), "k" + std::to_string(i)));
   }
@@ -416,4 +421,50 @@ TEST_CASE("A factory without a probe gives a check that fails, saying why", "[hc
   REQUIRE(run_until(io, [&] { return !changes.empty(); }));
   CHECK_FALSE(changes[0].up);
   CHECK(changes[0].detail == "no probe for TCP_CHECK");
+}
+
+TEST_CASE("First checks are scattered over warmup, or a second at most without one",
+          "[hc_io][engine]") {
+  Rig rig;
+  const auto t0 = std::chrono::steady_clock::now();
+  std::map<std::string, std::chrono::steady_clock::time_point> first;
+  rig.world.script = [&](const std::string& key, int n) {
+    if (n == 0) {
+      first.emplace(key, std::chrono::steady_clock::now());
+    }
+    return ProbeResult{true, std::nullopt, "ok"};
+  };
+  rig.world.latency = milliseconds(0);
+  std::vector<CheckDef> checks;
+  checks.reserve(40);
+  for (int i = 0; i < 20; ++i) {
+    CheckDef d = def("w" + std::to_string(i), "w" + std::to_string(i), milliseconds(60000));
+    d.timing.warmup = milliseconds(300);
+    checks.push_back(d);
+  }
+  // Without warmup a 60 s delay_loop still starts within a second.
+  for (int i = 0; i < 20; ++i) {
+    checks.push_back(def("n" + std::to_string(i), "n" + std::to_string(i), milliseconds(60000)));
+  }
+  rig.engine.apply(checks);
+  REQUIRE(run_until(
+      rig.io, [&] { return first.size() == 40; }, milliseconds(5000)));
+  auto span = [&](char prefix) {
+    std::chrono::steady_clock::duration lo = std::chrono::hours(1);
+    std::chrono::steady_clock::duration hi{};
+    for (const auto& [key, at] : first) {
+      if (key[0] == prefix) {
+        lo = std::min(lo, at - t0);
+        hi = std::max(hi, at - t0);
+      }
+    }
+    return std::make_pair(lo, hi);
+  };
+  const auto [wlo, whi] = span('w');
+  const auto [nlo, nhi] = span('n');
+  // Generous slack above: the bound is what matters; below, they must not all fire at once.
+  CHECK(whi < milliseconds(300) + milliseconds(500));
+  CHECK(whi - wlo > milliseconds(100));
+  CHECK(nhi < milliseconds(1000) + milliseconds(500));
+  CHECK(nhi - nlo > milliseconds(300));
 }

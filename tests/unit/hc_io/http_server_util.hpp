@@ -52,6 +52,8 @@ class H(http.server.BaseHTTPRequestHandler):
             self.reply(200, "host=" + str(self.headers.get("Host")) + "\n")
         elif p == "/headers":
             self.reply(200, str(self.request_version) + "\n" + str(self.headers))
+        elif p == "/peer":
+            self.reply(200, "peer=%s:%d\n" % self.client_address[:2])
         elif p == "/sni":
             self.reply(200, "sni=" + str(getattr(self.connection, "vigil_sni", None)) + "\n")
         elif p == "/slowbody":

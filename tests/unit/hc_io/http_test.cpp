@@ -157,6 +157,17 @@ TEST_CASE("HTTP_GET against a local server", "[hc_io][http]") {
     u.regex = "^HTTP/1\\.0$[\\s\\S]*Connection: close";
     CHECK(run_probe(e, d)->ok);
   }
+  SECTION("bindto and bind_port set the source; fwmark is set on the socket") {
+    auto d = http_def(srv.port, {url("/peer")});
+    const std::uint16_t src = test::closed_port();
+    d.target.bindto = config::IpAddress::parse("127.0.0.1");
+    d.target.bind_port = src;
+    d.target.fwmark = 5;
+    http_of(d).url[0].regex = "^peer=127\\.0\\.0\\.1:" + std::to_string(src) + "\n";
+    auto r = run_probe(e, d);
+    INFO(r->detail);
+    CHECK(r->ok);
+  }
   SECTION("every url is checked in order; the first failure fails the check") {
     auto r = run_probe(e, http_def(srv.port, {url("/ok", kHelloMd5), url("/status/500")}));
     CHECK_FALSE(r->ok);

@@ -73,7 +73,7 @@ TEST_CASE("PING_CHECK cancel and descriptors", "[hc_io][ping]") {
     const auto r = f.run(*probe);
     REQUIRE(r);
     CHECK(r->ok);
-    probe->start([&](vigil::hc::ProbeResult) { ++calls; });
+    probe->start([&](const vigil::hc::ProbeResult&) { ++calls; });
     probe->cancel();
   }
   vigil::test::run_for(f.io, 50ms);

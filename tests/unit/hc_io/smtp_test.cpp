@@ -289,7 +289,7 @@ TEST_CASE("SMTP_CHECK cancel mid-dialogue and no descriptor left behind", "[hc_i
     const auto r = f.run(*ok_probe);
     REQUIRE(r);
     CHECK(r->ok);
-    slow_probe->start([&](vigil::hc::ProbeResult) { ++calls; });
+    slow_probe->start([&](const vigil::hc::ProbeResult&) { ++calls; });
     vigil::test::run_until(
         f.io, [&] { return silent.connections == i + 1; }, 5s);
     slow_probe->cancel();

@@ -110,12 +110,12 @@ TEST_CASE("TCP_CHECK cancel drops the result; destroying a running probe is safe
   const auto port = listener.local_endpoint().port();
   int calls = 0;
   auto probe = vigil::hc::io::make_tcp_probe(f.env, tcp_def(port));
-  probe->start([&](vigil::hc::ProbeResult) { ++calls; });
+  probe->start([&](const vigil::hc::ProbeResult&) { ++calls; });
   probe->cancel();
   probe->cancel();  // a no-op
   vigil::test::run_for(f.io, 100ms);
   CHECK(calls == 0);
-  probe->start([&](vigil::hc::ProbeResult) { ++calls; });
+  probe->start([&](const vigil::hc::ProbeResult&) { ++calls; });
   probe.reset();
   vigil::test::run_for(f.io, 100ms);
   CHECK(calls == 0);
@@ -140,7 +140,7 @@ TEST_CASE("TCP_CHECK leaves no descriptor behind", "[hc_io][tcp]") {
     REQUIRE(b);
     passed += a->ok ? 1 : 0;
     failed += b->ok ? 0 : 1;
-    good->start([](vigil::hc::ProbeResult) {});
+    good->start([](const vigil::hc::ProbeResult&) {});
     good->cancel();
   }
   // Drain the accept queue: the listener's side of each connection is its own descriptor.

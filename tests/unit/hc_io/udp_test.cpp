@@ -184,9 +184,9 @@ TEST_CASE("UDP_CHECK leaves no descriptor behind", "[hc_io][udp]") {
     REQUIRE(b);
     CHECK(a->ok);
     CHECK_FALSE(b->ok);
-    slow_probe->start([&](vigil::hc::ProbeResult) { ++calls; });
+    slow_probe->start([&](const vigil::hc::ProbeResult&) { ++calls; });
     vigil::test::run_until(
-        f.io, [&] { return silent.received.size() == static_cast<std::size_t>(i + 1); }, 5s);
+        f.io, [&] { return silent.received.size() == static_cast<std::size_t>(i) + 1; }, 5s);
     slow_probe->cancel();
   }
   vigil::test::run_for(f.io, 20ms);

@@ -210,6 +210,16 @@ TEST_CASE("regex", "[hc][http]") {
     u.regex_min_offset = 100;  // beyond the body: nothing to search
     CHECK_FALSE(hc::regex_failure(u, "ok").empty());
   }
+  SECTION("only kMaxRegexBytes from regex_min_offset are searched") {
+    u.regex = "needle";
+    std::string body(hc::kMaxRegexBytes + 100, '.');
+    body.replace(hc::kMaxRegexBytes + 10, 6, "needle");
+    CHECK_FALSE(hc::regex_failure(u, body).empty());
+    u.regex_min_offset = 100;
+    CHECK(hc::regex_failure(u, body).empty());
+    auto s = hc::build_request(config::HttpGet{}, false, u, target("198.18.0.2", 80), nullptr);
+    CHECK(s.keep_bytes == 100 + hc::kMaxRegexBytes);
+  }
   SECTION("an invalid regex fails with a reason, never throws") {
     u.regex = "(unclosed";
     CHECK(hc::regex_failure(u, "x").find("not a valid") != std::string::npos);

@@ -26,6 +26,7 @@ const std::string kTcp = "  protocol TCP\n  lvs_sched rr\n  lvs_method NAT\n";
 
 std::vector<std::string> ids(const std::vector<CheckDef>& checks) {
   std::vector<std::string> out;
+  out.reserve(checks.size());
   for (const auto& c : checks) {
     out.push_back(c.checker_id);
   }
@@ -304,4 +305,29 @@ TEST_CASE("A FILE_CHECK probe follows its track_file block and the real server w
   CHECK(key("/run/a", "1") == key("/run/a", "1"));
   CHECK(key("/run/a", "1") != key("/run/b", "1"));
   CHECK(key("/run/a", "1") != key("/run/a", "2"));
+}
+
+TEST_CASE("Every checker keyword maps to its kind, and kinds never share a probe", "[hc][plan]") {
+  const std::string url = "      url {\n        path /\n      }\n";
+  const auto m = load_model(vs_block(
+      "198.18.0.1 80", kTcp,
+      rs_block("198.18.1.1 80", "    HTTP_GET {\n" + url + "    }\n    SSL_GET {\n" + url +
+                                    "    }\n    TCP_CHECK {\n    }\n    SMTP_CHECK {\n    }\n"
+                                    "    DNS_CHECK {\n      name example.test\n    }\n"
+                                    "    DNS_CHECK {\n      name other.test\n    }\n"
+                                    "    UDP_CHECK {\n      payload 0a0b\n    }\n"
+                                    "    UDP_CHECK {\n      payload 0a0c\n    }\n"
+                                    "    PING_CHECK {\n    }\n")));
+  const auto checks = plan_checks(m);
+  const std::vector<CheckKind> kinds = {CheckKind::Http, CheckKind::Ssl, CheckKind::Tcp,
+                                        CheckKind::Smtp, CheckKind::Dns, CheckKind::Dns,
+                                        CheckKind::Udp,  CheckKind::Udp, CheckKind::Ping};
+  REQUIRE(checks.size() == kinds.size());
+  std::set<std::string> keys;
+  for (std::size_t i = 0; i < checks.size(); ++i) {
+    CHECK(checks[i].kind == kinds[i]);
+    keys.insert(checks[i].probe_key);
+  }
+  CHECK(keys.size() == checks.size());
+  CHECK(checks[5].checker_id == "198.18.0.1:80/TCP|198.18.1.1:80|DNS_CHECK#1");
 }

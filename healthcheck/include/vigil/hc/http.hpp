@@ -25,8 +25,11 @@ inline constexpr std::string_view kHttpUserAgent = "KeepAliveClient";
 /// The most body bytes a check reads; a longer body fails the check (a health
 /// page is small, and a runaway stream must not pin a probe).
 inline constexpr std::uint64_t kMaxBodyBytes = 16U * 1024U * 1024U;
-/// The most body bytes kept in memory for `regex` (the digest streams).
-inline constexpr std::uint64_t kMaxRegexBytes = 1024U * 1024U;
+/// The most body bytes `regex` searches, from regex_min_offset on. libstdc++'s
+/// std::regex recurses once per character it consumes and backtracks
+/// quadratically: on 16 KiB a pattern like `(a|b)*c` overflows an 8 MiB stack,
+/// so the window stays small (keepalived's PCRE2 has no such limit).
+inline constexpr std::uint64_t kMaxRegexBytes = 4096;
 
 /// True when `status` lies in one of `ranges`; no ranges means 200-299.
 bool status_accepted(const std::vector<config::StatusRange>& ranges, long status);
@@ -74,7 +77,8 @@ struct HttpRequestSpec {
   /// Read the body (digest or regex configured); else the status line decides
   /// and the transfer stops at the first body byte.
   bool need_body = false;
-  bool keep_body = false;  ///< regex configured: keep up to kMaxRegexBytes
+  bool keep_body = false;        ///< regex configured: keep the first keep_bytes bytes
+  std::uint64_t keep_bytes = 0;  ///< regex_min_offset + kMaxRegexBytes
 };
 
 /// The request for `url` of an HTTP_GET (`tls` false) or SSL_GET (`tls` true)
@@ -99,8 +103,9 @@ ProbeResult evaluate_response(const config::HttpUrl& url, const HttpResponse& re
 /// caseless and multiline. They are ignored; the caller logs them once.
 std::vector<std::string> unsupported_regex_options(const config::HttpUrl& url);
 
-/// regex / regex_no_match / regex_min_offset / regex_max_offset against `body`.
-/// Returns an empty string when the check passes, else why it failed.
+/// regex / regex_no_match / regex_min_offset / regex_max_offset against `body`
+/// (ECMAScript grammar; at most kMaxRegexBytes from regex_min_offset are
+/// searched). Returns an empty string when the check passes, else why it failed.
 std::string regex_failure(const config::HttpUrl& url, std::string_view body);
 
 }  // namespace vigil::hc

@@ -87,19 +87,22 @@ class SocketProbe : public Probe {
   SocketProbe& operator=(const SocketProbe&) = delete;
   SocketProbe(SocketProbe&&) = delete;
   SocketProbe& operator=(SocketProbe&&) = delete;
-  ~SocketProbe() override { cancel(); }
+  ~SocketProbe() override { drop_run(); }
 
-  void cancel() override {
-    if (run_) {
-      run_->abandon();
-      run_.reset();
-    }
-  }
+  void cancel() override { drop_run(); }
 
  protected:
   ProbeEnv& env_;
   CheckDef def_;
   std::shared_ptr<ProbeRun> run_;
+
+ private:
+  void drop_run() {
+    if (run_) {
+      run_->abandon();
+      run_.reset();
+    }
+  }
 };
 
 }  // namespace vigil::hc::io
