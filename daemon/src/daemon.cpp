@@ -9,7 +9,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/asio.hpp>
+#include <chrono>
 #include <csignal>
 #include <fstream>
 #include <memory>
@@ -71,7 +73,11 @@ class PidFile {
 class Root {
  public:
   Root(asio::io_context& io, const ConfigLoader& load, std::vector<std::unique_ptr<Half>> halves)
-      : io_(io), load_(load), halves_(std::move(halves)), signals_(io, SIGHUP, SIGTERM, SIGINT) {}
+      : io_(io),
+        load_(load),
+        halves_(std::move(halves)),
+        signals_(io, SIGHUP, SIGTERM, SIGINT),
+        drain_timer_(io) {}
 
   void start(const config::Model& model) {
     wait_signal();
@@ -117,13 +123,31 @@ class Root {
     for (auto& h : halves_) {
       h->stop();
     }
-    io_.stop();
+    drain_until_ = std::chrono::steady_clock::now() + kDrainLimit;
+    drain();
   }
+
+  /// Keeps the loop running while a stopped half still has children to reap
+  /// (omega's scripts), so they are not killed by our exit, up to kDrainLimit.
+  void drain() {
+    const bool busy = std::any_of(halves_.begin(), halves_.end(),
+                                  [](const std::unique_ptr<Half>& h) { return h->busy(); });
+    if (!busy || std::chrono::steady_clock::now() >= drain_until_) {
+      io_.stop();
+      return;
+    }
+    drain_timer_.expires_after(std::chrono::milliseconds(20));
+    drain_timer_.async_wait([this](const boost::system::error_code&) { drain(); });
+  }
+
+  static constexpr std::chrono::milliseconds kDrainLimit{1000};
 
   asio::io_context& io_;
   const ConfigLoader& load_;
   std::vector<std::unique_ptr<Half>> halves_;
   asio::signal_set signals_;
+  asio::steady_timer drain_timer_;
+  std::chrono::steady_clock::time_point drain_until_;
 };
 
 }  // namespace

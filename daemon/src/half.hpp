@@ -25,6 +25,9 @@ class Half {
   virtual void reload(const config::Model& model) = 0;
   /// Releases what it holds, synchronously (SIGTERM/SIGINT); the loop stops after.
   virtual void stop() = 0;
+  /// True while children that stop() started (omega's notify scripts) still
+  /// run; the root keeps the loop going for them, up to a second, before it exits.
+  [[nodiscard]] virtual bool busy() const { return false; }
   /// "ipvs" or "vrrp", for the log.
   [[nodiscard]] virtual std::string_view name() const = 0;
 };

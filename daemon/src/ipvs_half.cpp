@@ -9,11 +9,13 @@
 // scripts at shutdown.
 #include "ipvs_half.hpp"
 
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <memory>
 #include <set>
 #include <string>
+#include <unordered_map>
 
 #include "vigil/hc/health.hpp"
 #include "vigil/hc/io/curl_multi.hpp"
@@ -26,6 +28,7 @@
 #include "vigil/ipvs/reconciler.hpp"
 #include "vigil/runtime/log.hpp"
 #include "vigil/vrrp/command.hpp"
+#include "vigil/vrrp/io/notify.hpp"
 #include "vigil/vrrp/io/process.hpp"
 
 namespace vigil::daemon {
@@ -56,7 +59,8 @@ const char* kind_name(SyncKind k) {
 class IpvsHalf final : public Half {
  public:
   IpvsHalf(asio::io_context& io, const CliOptions& opts, std::unique_ptr<ipvs::Backend> backend)
-      : opts_(opts),
+      : io_(io),
+        opts_(opts),
         backend_(std::move(backend)),
         reconciler_(*backend_),
         resync_timer_(io),
@@ -70,6 +74,7 @@ class IpvsHalf final : public Half {
   void start(const config::Model& model) override {
     model_ = model;
     checks_ = hc::plan_checks(model_);
+    index_checks();
     book_.reset(model_, checks_);
     engine_.apply(checks_);
     log::info("ipvs: {} health check(s) on {} probe(s)", checks_.size(), engine_.slots());
@@ -80,6 +85,7 @@ class IpvsHalf final : public Half {
   }
 
   std::string_view name() const override { return "ipvs"; }
+  bool busy() const override { return processes_.running() != 0; }
 
  private:
   /// The desired table for the current model and verdicts; records the quorum
@@ -95,32 +101,35 @@ class IpvsHalf final : public Half {
   }
 
   void on_verdicts(const std::vector<hc::io::VerdictChange>& changes) {
-    bool changed = false;
     for (const hc::io::VerdictChange& c : changes) {
-      const hc::CheckDef* def = find_check(c.checker_id);
-      if (def != nullptr) {
-        log::notice("ipvs: {} of {} in {}: {}{}{}", hc::kind_name(def->kind), rs_name(*def),
-                    vs_name(model_.lvs.virtual_server[def->vs_index]), c.up ? "up" : "down",
-                    c.detail.empty() ? "" : ": ", c.detail);
+      const auto it = check_index_.find(c.checker_id);
+      if (it != check_index_.end()) {
+        const hc::CheckDef& def = checks_[it->second];
+        log::info("ipvs: {} of {} in {}: {}", hc::kind_name(def.kind), rs_name(def),
+                  vs_name(model_.lvs.virtual_server[def.vs_index]), c.up ? "up" : "down");
       }
       if (std::optional<hc::RsEvent> e = book_.set_verdict(c.checker_id, c.up, c.weight)) {
         run_rs_script(*e);
       }
-      changed = true;
     }
-    if (changed) {
-      const Mark before = mark();
-      report(SyncKind::Health, reconciler_.update(desired()), before);
+    // One table update for every change that arrives in the same turn of the
+    // loop: at start (alpha) or when a switch dies, thousands of verdicts move
+    // together, and each update recomputes the whole desired table.
+    if (!changes.empty() && !update_posted_) {
+      update_posted_ = true;
+      asio::post(io_, [this] {
+        update_posted_ = false;
+        const Mark before = mark();
+        report(SyncKind::Health, reconciler_.update(desired()), before);
+      });
     }
   }
 
-  const hc::CheckDef* find_check(const std::string& id) const {
-    for (const hc::CheckDef& d : checks_) {
-      if (d.checker_id == id) {
-        return &d;
-      }
+  void index_checks() {
+    check_index_.clear();
+    for (std::size_t i = 0; i < checks_.size(); ++i) {
+      check_index_.emplace(checks_[i].checker_id, i);
     }
-    return nullptr;
   }
 
   static std::string vs_name(const config::VirtualServer& vs) {
@@ -139,23 +148,26 @@ class IpvsHalf final : public Half {
     return "RS [" + rs.ip.str() + "]:" + std::to_string(rs.port.value_or(0));
   }
 
-  void run_rs_script(const hc::RsEvent& e) {
+  void run_rs_script(const hc::RsEvent& e,
+                     std::optional<std::chrono::milliseconds> timeout = std::nullopt) {
     const config::RealServer& rs = model_.lvs.virtual_server[e.vs_index].real_server[e.rs_index];
     const config::OptionalScript& script = e.up ? rs.notify_up : rs.notify_down;
     if (script) {
-      run_script(*script, e.up ? "notify_up" : "notify_down");
+      run_script(*script, e.up ? "notify_up" : "notify_down", timeout);
     }
   }
 
-  void run_quorum_script(const hc::QuorumEvent& e) {
+  void run_quorum_script(const hc::QuorumEvent& e,
+                         std::optional<std::chrono::milliseconds> timeout = std::nullopt) {
     const config::VirtualServer& vs = model_.lvs.virtual_server[e.vs_index];
     const config::OptionalScript& script = e.up ? vs.quorum_up : vs.quorum_down;
     if (script) {
-      run_script(*script, e.up ? "quorum_up" : "quorum_down");
+      run_script(*script, e.up ? "quorum_up" : "quorum_down", timeout);
     }
   }
 
-  void run_script(const config::Script& script, const char* what) {
+  void run_script(const config::Script& script, const char* what,
+                  std::optional<std::chrono::milliseconds> timeout) {
     vrrp::CommandResult cmd =
         vrrp::resolve_command(script, model_.global.global_defs, vrrp::io::host_lookups());
     if (!cmd.ok()) {
@@ -163,7 +175,7 @@ class IpvsHalf final : public Half {
       return;
     }
     const std::string line = script.cmd;
-    processes_.run(cmd.value(), std::nullopt, [line, what](const vrrp::io::Outcome& o) {
+    processes_.run(cmd.value(), timeout, [line, what](const vrrp::io::Outcome& o) {
       if (!o.success()) {
         log::warning("ipvs: {} '{}' {}", what, line, vrrp::io::describe(o));
       }
@@ -185,6 +197,7 @@ class IpvsHalf final : public Half {
   void reload(const config::Model& model) override {
     model_ = model;
     checks_ = hc::plan_checks(model_);
+    index_checks();
     // Verdicts of checkers still present survive (HealthBook and Engine both
     // key them by id / probe key), so an unchanged checker keeps its state and
     // its real server stays where it was.
@@ -198,12 +211,13 @@ class IpvsHalf final : public Half {
   void stop() override {
     resync_timer_.cancel();
     engine_.stop();
-    // omega: the down notifiers of virtual servers that ask for them.
+    // omega: the down notifiers of virtual servers that ask for them. They get
+    // a second (as notify_stop does), and the root waits for them (busy()).
     for (const hc::RsEvent& e : book_.omega_rs_events()) {
-      run_rs_script(e);
+      run_rs_script(e, vrrp::io::kStopScriptTimeout);
     }
     for (const hc::QuorumEvent& e : book_.omega_quorum_events()) {
-      run_quorum_script(e);
+      run_quorum_script(e, vrrp::io::kStopScriptTimeout);
     }
     const config::GlobalDefs& defs = model_.global.global_defs;
     if (opts_.dont_release_ipvs) {
@@ -275,12 +289,15 @@ class IpvsHalf final : public Half {
     }
   }
 
+  asio::io_context& io_;
   const CliOptions& opts_;
   std::unique_ptr<ipvs::Backend> backend_;
   ipvs::Reconciler reconciler_;
   asio::steady_timer resync_timer_;
   config::Model model_;  ///< the running configuration (probes and the book point into it)
   std::vector<hc::CheckDef> checks_;
+  std::unordered_map<std::string, std::size_t> check_index_;  ///< checker_id -> checks_
+  bool update_posted_ = false;
   hc::HealthBook book_;
   vrrp::io::ProcessRunner processes_;  ///< MISC_CHECK children and notify scripts
   hc::io::CurlMulti curl_;
