@@ -16,6 +16,7 @@
 #   DAEMON   the binary (a path, or a name in PATH)
 #   FLAVOUR  vigild or keepalived (only names the runs; both get the same command line:
 #            DAEMON -n -l -D -G -C -f CONF -p PID -r PID -c PID, in the director's namespace)
+# shellcheck source=tests/vm/hc/lib.sh
 . "$(dirname "$0")/lib.sh" || exit 1
 [ $# -eq 2 ] || die "usage: $0 DAEMON FLAVOUR"
 DAEMON=$(command -v "$1") || die "no daemon binary $1"

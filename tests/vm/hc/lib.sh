@@ -78,8 +78,8 @@ lab_setup() {
     nsx "$n" sysctl -qw net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2 \
       net.ipv4.conf.eth0.arp_ignore=1 net.ipv4.conf.eth0.arp_announce=2 \
       || die "arp sysctls on $n"
-    mkdir -p "$LAB_DIR/www-$n" && echo "$n" >"$LAB_DIR/www-$n/index.html" \
-      || die "page of $n"
+    mkdir -p "$LAB_DIR/www-$n" || die "cannot create $n's web root"
+    echo "$n" >"$LAB_DIR/www-$n/index.html" || die "cannot write $n's page"
   done
   # The client reaches every box directly before any daemon runs (the bridge forwards).
   for n in director rs1 rs2 sorry; do
