@@ -11,9 +11,11 @@
 # not the absolute numbers.
 #
 # Usage: bench/hc_bench.sh [--rs N] [--vs V] [--window S] [--checks "tcp http"]
-#                          [--daemons "vigild keepalived"] [--cpus C] [--vigild PATH] [--out DIR]
+#                          [--daemons "vigild keepalived"] [--cpus C] [--vigild PATH]
+#                          [--vigild-args "ARGS"] [--out DIR]
 #   defaults: 10000 real servers over 100 virtual servers, a 60 s window, 2 vCPUs (the daemon
-#   and the listener each get one), build/release/daemon/vigild (built if missing), results in
+#   and the listener each get one), build/release/daemon/vigild (built if missing), no extra
+#   vigild arguments (e.g. "--ipvs-resync=3600" leaves out its IPVS drift check), results in
 #   build/hc-bench/RS-YYYYmmdd-HHMMSS
 set -eu
 cd "$(dirname "$0")/.."
@@ -21,6 +23,7 @@ cd "$(dirname "$0")/.."
 die() { echo "hc_bench: $*" >&2; exit 1; }
 usage() { sed -n '/^# Usage: /,/^#   build/{s/^# Usage: /usage: /;s/^# \{0,1\}//;p}' "$0" >&2; exit 2; }
 rs=10000 vs=100 window=60 checks="tcp http" daemons="vigild keepalived" cpus=2 vigild="" out=""
+vargs=""
 while [ $# -gt 0 ]; do
   [ $# -ge 2 ] || usage
   case $1 in
@@ -31,6 +34,7 @@ while [ $# -gt 0 ]; do
     --daemons) daemons=$2 ;;
     --cpus) cpus=$2 ;;
     --vigild) vigild=$2 ;;
+    --vigild-args) vargs=$2 ;;
     --out) out=$2 ;;
     *) usage ;;
   esac
@@ -71,7 +75,8 @@ echo "hc_bench: $rs real servers over $vs virtual servers; checks: $checks; daem
   "window ${window} s; guest -m 2048 -c $cpus -t $tmo; results in $out" >&2
 rc=0
 tests/vm/vmrun.sh -m 2048 -c "$cpus" -t "$tmo" -w "$out" -- \
-  bench/hc_bench_guest.sh "$vigild" "$out" "$rs" "$vs" "$window" "$checks" "$daemons" || rc=$?
+  bench/hc_bench_guest.sh "$vigild" "$out" "$rs" "$vs" "$window" "$checks" "$daemons" "$vargs" \
+  || rc=$?
 [ "$rc" -eq 0 ] || die "the guest part failed (status $rc); partial results in $out"
 echo
 python3 bench/hc_bench_report.py "$out" | tee "$out/report.md"

@@ -16,11 +16,13 @@
 # A daemon that does not program every destination in time is reported as such, not waited on.
 # One line per run goes to OUT/results.tsv; daemon logs are copied to OUT.
 #
-# Usage (in a guest): hc_bench_guest.sh VIGILD OUT RS VS WINDOW "CHECKS" "DAEMONS"
-#   CHECKS: tcp and/or http; DAEMONS: vigild and/or keepalived (run in that order)
+# Usage (in a guest): hc_bench_guest.sh VIGILD OUT RS VS WINDOW "CHECKS" "DAEMONS" "VIGILD_ARGS"
+#   CHECKS: tcp and/or http; DAEMONS: vigild and/or keepalived (run in that order);
+#   VIGILD_ARGS: extra vigild arguments, split on spaces (may be empty)
 set -u
-[ $# -eq 7 ] || { echo "usage: $0 VIGILD OUT RS VS WINDOW CHECKS DAEMONS" >&2; exit 2; }
+[ $# -eq 8 ] || { echo "usage: $0 VIGILD OUT RS VS WINDOW CHECKS DAEMONS VIGILD_ARGS" >&2; exit 2; }
 VIGILD=$1 OUT=$2 RS=$3 VS=$4 WINDOW=$5 CHECKS=$6 DAEMONS=$7
+read -r -a VARGS <<<"$8"
 HERE=$(cd "$(dirname "$0")" && pwd)
 die() { echo "hc_bench_guest: $*" >&2; exit 1; }
 say() { echo "hc_bench_guest: $*"; }
@@ -130,7 +132,8 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", (b > 0 ? a / b : 0) }'
 # has no -g: it is built without --enable-log-file.)
 start_daemon() { # start_daemon NAME CONF LOG: sets DPID
   case $1 in
-    vigild) "$VIGILD" -n -l -G -C -f "$2" -p "$W/v.pid" -c "$W/v_chk.pid" >"$3" 2>&1 & ;;
+    vigild) "$VIGILD" -n -l -G -C "${VARGS[@]}" -f "$2" -p "$W/v.pid" -c "$W/v_chk.pid" \
+      >"$3" 2>&1 & ;;
     keepalived) keepalived -n -l -G -C -f "$2" -p "$W/k.pid" -c "$W/k_chk.pid" >"$3" 2>&1 & ;;
   esac
   DPID=$!
@@ -210,6 +213,7 @@ printf '\tprocs\tdests_end\tguest_busy_pct\tlistener_cpu_pct\n' >>"$OUT/results.
   echo "kernel=$(uname -r)"
   echo "cpus=$(nproc)"
   echo "vigild=$("$VIGILD" --version 2>&1 | head -1)"
+  echo "vigild_args=${VARGS[*]}"
   echo "keepalived=$(keepalived --version 2>&1 | head -1)"
   echo "rs=$RS"
   echo "vs=$VS"

@@ -73,7 +73,9 @@ def main():
     print(f"{rs} real servers over {env.get('vs', '?')} virtual servers, delay_loop 1; "
           f"window {env.get('window', '?')} s after {env.get('settle', '?')} s of settling; "
           f"guest kernel {env.get('kernel', '?')}, {env.get('cpus', '?')} vCPU(s); "
-          f"{env.get('vigild', '?')}; {env.get('keepalived', '?')}")
+          f"{env.get('vigild', '?')}"
+          + (f" with {env['vigild_args']}" if env.get("vigild_args") else "")
+          + f"; {env.get('keepalived', '?')}")
     for check in dict.fromkeys(r["check"] for r in runs):
         these = [r for r in runs if r["check"] == check]
         print()

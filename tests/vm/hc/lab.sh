@@ -105,10 +105,13 @@ both_serve() {
   say "ok: the client is served by rs1 and rs2 (answers:$SEEN)"
 }
 state() { # state WANT...: the table has exactly the real servers named (rs1 rs2 sorry)
-  local n want=" $* "
+  local n want=" $* " table here
+  table=$(ipvs_table) || return 1
   for n in rs1 rs2 sorry; do
-    if [[ $want == *" $n "* ]]; then has_dest "${LAB_IP[$n]}" || return 1
-    else lacks_dest "${LAB_IP[$n]}" || return 1; fi
+    here=0
+    [[ $table == *"-> ${LAB_IP[$n]}:80 "* ]] && here=1
+    if [[ $want == *" $n "* ]]; then [ "$here" = 1 ] || return 1
+    else [ "$here" = 0 ] || return 1; fi
   done
 }
 
