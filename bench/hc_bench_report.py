@@ -42,6 +42,7 @@ def rows_for(r, rs):
         f"{r['dests_end']} of {rs}",
         f"{r['guest_busy_pct']} %",
         f"{r['listener_cpu_pct']} %",
+        f"{r['syn_retrans']} / {r['listen_drops']} / {r['connect_fails']}",
     ]
 
 
@@ -55,6 +56,7 @@ ROWS = [
     "destinations in IPVS at the end",
     "guest busy (all vCPUs)",
     "listener CPU, share of one core",
+    "guest TCP: SYN retransmits / listen drops / failed connects",
 ]
 
 
