@@ -10,7 +10,8 @@
 #   - over WINDOW seconds: CPU time (utime+stime, plus reaped children's) of the daemon's whole
 #     process tree -> share of one core; connections and HTTP answers the listener saw -> the
 #     checks a second the daemon really made; the guest's busy share of all its vCPUs;
-#   - the guest's TCP SYN retransmits, listen drops and failed connects in the window (a
+#   - the guest's TCP active opens (the daemon's connections, counted by the kernel), SYN
+#     retransmits, listen drops and failed connects in the window (a
 #     listener that falls behind shows there);
 #   - at the end of the window: VmRSS and VmHWM summed over the tree, and how many
 #     destinations are still in the table (fewer: checks failed, e.g. timed out);
@@ -127,13 +128,15 @@ busy_idle() { # aggregate "busy idle" jiffies of the guest (all vCPUs)
 dests() { local n; n=$(grep -c -- '->' /proc/net/ip_vs); echo $((n - 1)); } # minus the header
 all_dests() { [ "$(dests)" -ge "$RS" ]; }
 programmed_or_gone() { all_dests || gone; }
-# tcp_counts: "SYN-retransmits listen-drops attempt-fails" so far (guest-wide): a listener that
-# falls behind, or a port that cannot be had, shows here, and would make checks slow or fail.
+# tcp_counts: "active-opens SYN-retransmits listen-drops attempt-fails" so far (guest-wide).
+# Active opens are the connections the daemon started (nothing else in the guest connects
+# during the window): the kernel's count of its checks, independent of the listener. A listener
+# that falls behind, or a port that cannot be had, shows in the other three.
 tcp_counts() {
   nstat -az 2>/dev/null | awk '
-    $1 == "TcpExtTCPSynRetrans" { s = $2 } $1 == "TcpExtListenDrops" { d = $2 }
-    $1 == "TcpAttemptFails" { f = $2 }
-    END { print s + 0, d + 0, f + 0 }'
+    $1 == "TcpActiveOpens" { o = $2 } $1 == "TcpExtTCPSynRetrans" { s = $2 }
+    $1 == "TcpExtListenDrops" { d = $2 } $1 == "TcpAttemptFails" { f = $2 }
+    END { print o + 0, s + 0, d + 0, f + 0 }'
 }
 pct() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b > 0 ? 100 * a / b : 0) }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", (b > 0 ? a / b : 0) }'; }
@@ -170,7 +173,7 @@ stop_daemon() {
 run() {
   local name=$1 check=$2 log=$W/$1-$2.log
   local t0 conv status=ok t1 t2 c1 c2 a1 a2 h1 h2 b1 b2 i1 i2 l1 l2 rss hwm end
-  local sr1 sr2 ld1 ld2 af1 af2
+  local ao1 ao2 sr1 sr2 ld1 ld2 af1 af2
   local -a pids
   ipvsadm -C
   t0=$EPOCHREALTIME
@@ -178,7 +181,8 @@ run() {
   if ! wait_for "$CONV_TMO" programmed_or_gone || gone; then
     if gone; then status=exited; else status=unprogrammed; fi
     say "$name/$check: $status: $(dests) of $RS destinations after $CONV_TMO s"
-    printf '%s\t%s\t%s\t-\t-\t-\t-\t-\t-\t-\t-\t-\t%s\t-\t-\t-\t-\t-\n' "$check" "$name" "$status" \
+    printf '%s\t%s\t%s\t-\t-\t-\t-\t-\t-\t-\t-\t-\t%s\t-\t-\t-\t-\t-\t-\n' "$check" "$name" \
+      "$status" \
       "$(dests)" >>"$OUT/results.tsv"
     stop_daemon "$name"
     cp "$log" "$OUT/" 2>/dev/null
@@ -190,13 +194,13 @@ run() {
   mapfile -t pids < <(tree "$DPID")
   read -r a1 h1 <"$W/listener.stats"
   read -r b1 i1 < <(busy_idle)
-  read -r sr1 ld1 af1 < <(tcp_counts)
+  read -r ao1 sr1 ld1 af1 < <(tcp_counts)
   c1=$(ticks "${pids[@]}") l1=$(ticks "$LISTENER") t1=$EPOCHREALTIME
   nap "$WINDOW"
   mapfile -t pids < <(tree "$DPID") # a child born in the window counts in full
   c2=$(ticks "${pids[@]}") l2=$(ticks "$LISTENER") t2=$EPOCHREALTIME
   read -r b2 i2 < <(busy_idle)
-  read -r sr2 ld2 af2 < <(tcp_counts)
+  read -r ao2 sr2 ld2 af2 < <(tcp_counts)
   read -r a2 h2 <"$W/listener.stats"
   read -r rss hwm < <(mem_kb "${pids[@]}")
   end=$(dests)
@@ -209,19 +213,20 @@ run() {
   cps=$(ratio "$((a2 - a1))" "$secs") hps=$(ratio "$((h2 - h1))" "$secs")
   cpus=$(awk -v t="$((c2 - c1))" -v hz="$HZ" 'BEGIN { printf "%.2f", t / hz }')
   nproc=${#pids[@]}
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
     "$check" "$name" "$status" "$conv" "$secs" "$cpus" "$cpu" "$((a2 - a1))" "$((h2 - h1))" \
     "$rss" "$hwm" "$nproc" "$end" "$busy" "$lcpu" "$((sr2 - sr1))" "$((ld2 - ld1))" \
-    "$((af2 - af1))" >>"$OUT/results.tsv"
+    "$((af2 - af1))" "$((ao2 - ao1))" >>"$OUT/results.tsv"
   say "$name/$check: CPU ${cpu} % of a core (${cpus} s in ${secs} s); ${cps} conn/s, ${hps} HTTP/s seen;" \
     "RSS/HWM $rss/$hwm kB ($nproc process(es)); $end/$RS dests at the end; guest busy ${busy} %;" \
-    "SYN retransmits $((sr2 - sr1)), listen drops $((ld2 - ld1)), failed connects $((af2 - af1))"
+    "connections opened $((ao2 - ao1)), SYN retransmits $((sr2 - sr1)), listen drops" \
+    "$((ld2 - ld1)), failed connects $((af2 - af1))"
   stop_daemon "$name"
   cp "$log" "$OUT/" 2>/dev/null
 }
 
 cols=(check daemon status converge_s window_s cpu_s cpu_pct conns http_answers rss_kb hwm_kb procs
-  dests_end guest_busy_pct listener_cpu_pct syn_retrans listen_drops connect_fails)
+  dests_end guest_busy_pct listener_cpu_pct syn_retrans listen_drops connect_fails opens)
 (IFS=$'\t'; echo "${cols[*]}") >"$OUT/results.tsv"
 {
   echo "kernel=$(uname -r)"

@@ -27,15 +27,18 @@ def rows_for(r, rs):
     cpu = f"{r['cpu_pct']} % ({cpu_s:.2f} s in {secs:.1f} s)"
     if r["status"] == "exited":
         cpu += ", exited during the window"
-    checks = f"{conns / secs:.0f} conn/s"
+    opens = int(r["opens"])
+    checks = f"{opens / secs:.0f} /s"
+    seen = f"{conns / secs:.0f} conn/s"
     if answers:
-        checks += f" ({answers / secs:.0f} HTTP answers/s)"
-    per_check = f"{1000 * cpu_s / conns:.2f} ms" if conns else "no checks"
+        seen += f", {answers / secs:.0f} HTTP answers/s"
+    per_check = f"{1000 * cpu_s / opens:.2f} ms" if opens else "no checks"
     procs = r["procs"]
     return [
         f"{r['converge_s']} s",
         cpu,
         checks,
+        seen,
         per_check,
         f"{mib(r['rss_kb'])} ({procs} process{'es' if procs != '1' else ''})",
         mib(r["hwm_kb"]),
@@ -49,7 +52,8 @@ def rows_for(r, rs):
 ROWS = [
     "start → all destinations in IPVS",
     "CPU, share of one core",
-    "checks the listener saw",
+    "connections opened (the kernel's count of checks)",
+    "seen by the listener",
     "daemon CPU per check",
     "RSS (VmRSS) at the end",
     "peak RSS (VmHWM)",
