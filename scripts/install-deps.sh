@@ -13,6 +13,9 @@ pkgs=(
   iproute2 keepalived ipvsadm time
   # VRRP integration tests (tests/integration/vrrp): capture and decode adverts.
   tshark
+  # Health-check lab and bench (tests/vm/hc, bench/hc_bench.sh): the client's
+  # requests, and the local server behind 10,000 real servers.
+  curl python3
   # VM tests (tests/vm): qemu boots Debian's kernel; kmod gives depmod on the
   # host and modprobe in the guest (which runs the host's root); cpio, xz and
   # zstd build the initramfs and unpack the kernel.
