@@ -122,3 +122,49 @@ lab_diagnostics() {
     tail -n 40 "$DAEMON_LOG" | sed 's/^/  | /'
   fi
 }
+
+# The drill helpers below read DPID (the daemon's pid), FLAVOUR and BOUND (seconds a change
+# may take) from the test script.
+alive() { kill -0 "$DPID" 2>/dev/null; }
+
+# expect WHAT CMD...: bounded poll for a state; fails the test with WHAT if it never comes.
+expect() {
+  local what=$1 t=$SECONDS
+  shift
+  if poll "$BOUND" "$@"; then
+    say "ok: $what (after $((SECONDS - t))s)"
+  else
+    alive || die "$FLAVOUR (pid $DPID) has exited; waiting for: $what"
+    die "not within ${BOUND}s: $what"
+  fi
+}
+# only NAME COUNT: COUNT requests in a row are all served by NAME.
+only() {
+  local i got
+  for ((i = 1; i <= $2; i++)); do
+    got=$(fetch) || got="(no answer)"
+    [ "$got" = "$1" ] || die "request $i of $2 answered by '$got', expected only $1"
+  done
+  say "ok: $2 requests in a row all served by $1"
+}
+# both_serve: within a few requests, the client is served by rs1 and by rs2.
+SEEN=
+see_both() {
+  SEEN+=" $(fetch || echo -)"
+  [[ " $SEEN " == *" rs1 "* && " $SEEN " == *" rs2 "* ]]
+}
+both_serve() {
+  SEEN=
+  poll "$BOUND" see_both || die "the client was not served by both rs1 and rs2; got:$SEEN"
+  say "ok: the client is served by rs1 and rs2 (answers:$SEEN)"
+}
+state() { # state WANT...: the table has exactly the real servers named (rs1 rs2 sorry)
+  local n want=" $* " table here
+  table=$(ipvs_table) || return 1
+  for n in rs1 rs2 sorry; do
+    here=0
+    [[ $table == *"-> ${LAB_IP[$n]}:80 "* ]] && here=1
+    if [[ $want == *" $n "* ]]; then [ "$here" = 1 ] || return 1
+    else [ "$here" = 0 ] || return 1; fi
+  done
+}

@@ -6,3 +6,5 @@ vigil_add_vm_test(NAME hc_lab TIMEOUT 300
   COMMAND ${hc_vm_dir}/lab.sh $<TARGET_FILE:vigild> vigild)
 vigil_add_vm_test(NAME hc_lab_keepalived TIMEOUT 300
   COMMAND ${hc_vm_dir}/lab.sh keepalived keepalived)
+vigil_add_vm_test(NAME hc_reload TIMEOUT 300
+  COMMAND ${hc_vm_dir}/reload.sh $<TARGET_FILE:vigild>)
