@@ -3,9 +3,11 @@
 # vigil's main job on the bundled default configuration, on a fresh Debian 12
 # machine (as root): install the dependencies (and the cached VM kernel), build
 # vigild (release), check etc/keepalived.conf exactly as `keepalived -t` would,
-# then program its virtual servers into IPVS with `vigild -C`. The host kernel
-# has no IPVS, so that part runs in a throw-away qemu guest booted from
-# Debian's kernel (tests/vm/vmrun.sh). The configuration names eth0 and eth1,
+# then program its virtual servers into IPVS with `vigild -C` and let its
+# HTTP_GET checks take a real server out and back in (an LVS-DR lab of network
+# namespaces with the configuration's addresses). The host kernel has no IPVS,
+# so that part runs in a throw-away qemu guest booted from Debian's kernel
+# (tests/vm/vmrun.sh, scripts/demo-ipvs-guest.sh). The configuration names eth0 and eth1,
 # so the check runs in a throw-away network namespace that has them. VRRP then
 # runs on the host between two throw-away namespaces: vigild as one director,
 # Debian's keepalived as the other (scripts/demo-vrrp.sh).
