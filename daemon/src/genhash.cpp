@@ -18,7 +18,7 @@ namespace {
 
 constexpr const char* kGenhashShort = "s:p:u:SIV:vhm:P:t:";
 
-const option kGenhashLong[] = {
+constexpr option kGenhashLong[] = {
     {"server", required_argument, nullptr, 's'},
     {"port", required_argument, nullptr, 'p'},
     {"url", required_argument, nullptr, 'u'},

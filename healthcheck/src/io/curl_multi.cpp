@@ -89,18 +89,21 @@ CurlMulti::CurlMulti(boost::asio::io_context& io)
 
 CurlMulti::~CurlMulti() {
   *alive_ = false;
-  for (auto& [easy, done] : transfers_) {
-    curl_multi_remove_handle(multi_, easy);
+  try {
+    for (auto& [easy, done] : transfers_) {
+      curl_multi_remove_handle(multi_, easy);
+    }
+    transfers_.clear();
+    curl_multi_cleanup(multi_);
+    boost::system::error_code ec;
+    for (auto& [fd, s] : sockets_) {
+      s->closed = true;
+      s->sd.close(ec);
+    }
+    sockets_.clear();
+    timer_.cancel();
+  } catch (...) {  // NOLINT(bugprone-empty-catch): nothing useful to do in a destructor
   }
-  transfers_.clear();
-  curl_multi_cleanup(multi_);
-  boost::system::error_code ec;
-  for (auto& [fd, s] : sockets_) {
-    s->closed = true;
-    s->sd.close(ec);
-  }
-  sockets_.clear();
-  timer_.cancel();
 }
 
 void CurlMulti::start(CURL* easy, Done done) {

@@ -44,8 +44,8 @@ Slist append(Slist list, const std::string& s) {
 
 class HttpProbe final : public Probe {
  public:
-  HttpProbe(ProbeEnv& env, const CheckDef& def, const config::HttpGet& check, bool tls)
-      : env_(env), check_(check), tls_(tls), alive_(std::make_shared<bool>(true)) {
+  HttpProbe(ProbeEnv& env, const CheckDef& def, config::HttpGet check, bool tls)
+      : env_(env), check_(std::move(check)), tls_(tls), alive_(std::make_shared<bool>(true)) {
     const config::SslConfig* ssl =
         env.model != nullptr && env.model->lvs.ssl ? &*env.model->lvs.ssl : nullptr;
     for (const auto& u : check_.url) {

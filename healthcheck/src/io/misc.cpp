@@ -79,8 +79,8 @@ class MiscProbe final : public Probe {
       });
       return;
     }
-    pid_ =
-        env_.processes.run(cmd.value(), timeout_, [this, alive = alive_, gen](vrrp::io::Outcome o) {
+    pid_ = env_.processes.run(
+        cmd.value(), timeout_, [this, alive = alive_, gen](const vrrp::io::Outcome& o) {
           if (!*alive || gen != generation_ || !running_) {
             return;
           }

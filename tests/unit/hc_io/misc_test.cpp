@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // MISC_CHECK probes running real scripts: exit 0/1, misc_dynamic weights, a
 // hung script killed after misc_timeout (and gone afterwards), script_user.
-#include <signal.h>
 #include <sys/stat.h>
 
 #include <catch2/catch.hpp>
 #include <cerrno>
+#include <csignal>
 #include <optional>
 
 #include "../vrrp_io/io_test_util.hpp"
@@ -27,7 +27,7 @@ struct Env {
 };
 
 std::string script(const test::TempDir& dir, const std::string& name, const std::string& body) {
-  const std::string path = dir.file(name);
+  std::string path = dir.file(name);
   test::write_file(path, "#!/bin/sh\n" + body + "\n");
   ::chmod(path.c_str(), 0755);
   return path;
@@ -78,7 +78,7 @@ TEST_CASE("MISC_CHECK runs its script", "[hc_io][misc]") {
     CHECK_FALSE(run_probe(e, misc_def(script(dir, "five.sh", "exit 5")))->ok);
   }
   SECTION("arguments in misc_path reach the script") {
-    const std::string s = script(dir, "args.sh", "[ \"$1\" = hello ] && [ \"$2\" = 'two words' ]");
+    const std::string s = script(dir, "args.sh", R"([ "$1" = hello ] && [ "$2" = 'two words' ])");
     CHECK(run_probe(e, misc_def(s + " hello 'two words'"))->ok);
     CHECK_FALSE(run_probe(e, misc_def(s + " bye"))->ok);
   }
