@@ -320,7 +320,7 @@ TEST_CASE("apply keeps unchanged slots, drops removed ones and adds new ones", "
   CHECK(rig.world.double_starts == 0);
 }
 
-TEST_CASE("A reload during a run keeps the run; a removed slot's run is cancelled",
+TEST_CASE("A reload during a run keeps the run, a removed slot's run is cancelled",
           "[hc_io][engine]") {
   Rig rig;
   rig.world.latency = milliseconds(200);
@@ -335,7 +335,7 @@ TEST_CASE("A reload during a run keeps the run; a removed slot's run is cancelle
   CHECK(rig.world.made["a"] == 1);
 }
 
-TEST_CASE("stop() cancels every probe and timer; nothing calls back", "[hc_io][engine]") {
+TEST_CASE("stop() cancels every probe and timer, nothing calls back", "[hc_io][engine]") {
   Rig rig(4);
   rig.world.latency = milliseconds(100);
   rig.world.script = [](const std::string&, int) {

@@ -104,7 +104,7 @@ TEST_CASE("TCP_CHECK reports connection option failures", "[hc_io][tcp]") {
   }
 }
 
-TEST_CASE("TCP_CHECK cancel drops the result; destroying a running probe is safe", "[hc_io][tcp]") {
+TEST_CASE("TCP_CHECK cancel drops the result, destroying a running probe is safe", "[hc_io][tcp]") {
   ProbeFixture f;
   tcp::acceptor listener(f.io, tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
   const auto port = listener.local_endpoint().port();

@@ -133,7 +133,7 @@ TEST_CASE("A checker's dynamic weight replaces the configured one", "[hc][health
   CHECK(now().at("198.18.1.1:80") == 5);
 }
 
-TEST_CASE("Quorum changes become events; the first state is not one", "[hc][health]") {
+TEST_CASE("Quorum changes become events, the first state is not one", "[hc][health]") {
   const auto m =
       load_model(vs_block("198.18.0.1 80", kTcp + "  quorum 2\n  sorry_server 198.18.1.9 80\n",
                           rs_block("198.18.1.1 80", kCheck) + rs_block("198.18.1.2 80", kCheck)));
