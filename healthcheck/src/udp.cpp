@@ -4,25 +4,18 @@
 
 #include <fmt/format.h>
 
+#include "vigil/runtime/text.hpp"
+
 namespace vigil::hc {
 
 namespace {
 
 /// Value of one hex digit, 16 for an ignored one (x), -1 for anything else.
 int nibble(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
   if (c == 'x' || c == 'X') {
     return 16;  // wildcard
   }
-  return -1;
+  return text::hex_digit(c);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <cctype>
 
 #include "vigil/runtime/log.hpp"
+#include "vigil/runtime/text.hpp"
 
 namespace vigil::vrrp {
 
@@ -20,29 +21,16 @@ bool is_octal(char c) {
   return c >= '0' && c <= '7';
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
-
 // Decodes the escape whose character after the backslash is line[i]; returns the
 // character and advances i past the escape.
 char decode_escape(std::string_view line, std::size_t& i) {
   const char c = line[i];
-  if (c == 'x' && i + 1 < line.size() && hex_value(line[i + 1]) >= 0) {
+  if (c == 'x' && i + 1 < line.size() && text::hex_digit(line[i + 1]) >= 0) {
     // \xHH...: any number of hex digits, kept modulo 256 as in keepalived.
     unsigned v = 0;
     ++i;
-    while (i < line.size() && hex_value(line[i]) >= 0) {
-      v = ((v << 4U) | static_cast<unsigned>(hex_value(line[i]))) & 0xffU;
+    while (i < line.size() && text::hex_digit(line[i]) >= 0) {
+      v = ((v << 4U) | static_cast<unsigned>(text::hex_digit(line[i]))) & 0xffU;
       ++i;
     }
     return static_cast<char>(v);

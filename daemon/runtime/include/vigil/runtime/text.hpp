@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Small string helpers shared by every module: edit distance for "did you mean"
-// hints, and quoting of arbitrary bytes for messages.
+// hints, quoting of arbitrary bytes for messages, and hex digits.
 #pragma once
 
 #include <cstddef>
@@ -20,5 +20,19 @@ std::string closest(std::string_view word, const std::vector<std::string_view>& 
 
 /// `s` with control and non-ASCII bytes shown as \xNN, for safe display.
 std::string printable(std::string_view s);
+
+/// The value of one hex digit (either case), or -1 for any other character.
+constexpr int hex_digit(char c) {
+  if (c >= '0' && c <= '9') {
+    return c - '0';
+  }
+  if (c >= 'a' && c <= 'f') {
+    return c - 'a' + 10;
+  }
+  if (c >= 'A' && c <= 'F') {
+    return c - 'A' + 10;
+  }
+  return -1;
+}
 
 }  // namespace vigil::text
