@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "vigil/runtime/text.hpp"
+
 namespace vigil::hc {
 
 namespace {
@@ -15,20 +17,7 @@ bool is_digit(char c) {
 }  // namespace
 
 std::string printable_excerpt(std::string_view bytes, std::size_t max) {
-  std::string out;
-  for (const char c : bytes) {
-    if (out.size() >= max) {
-      out += "...";
-      break;
-    }
-    const auto u = static_cast<unsigned char>(c);
-    if (u >= 0x20 && u < 0x7f) {
-      out.push_back(c);
-    } else {
-      out += fmt::format("\\x{:02x}", u);
-    }
-  }
-  return out;
+  return text::printable(bytes, max);
 }
 
 void SmtpReplyReader::reset() {

@@ -48,10 +48,14 @@ std::string closest(std::string_view word, const std::vector<std::string_view>& 
   return std::string(found);
 }
 
-std::string printable(std::string_view s) {
+std::string printable(std::string_view s, std::size_t max) {
   std::string out;
-  out.reserve(s.size());
+  out.reserve(std::min(s.size(), max));
   for (const char ch : s) {
+    if (out.size() >= max) {
+      out += "...";
+      break;
+    }
     const auto c = static_cast<unsigned char>(ch);
     if (c >= 0x20 && c < 0x7f) {
       out.push_back(static_cast<char>(c));

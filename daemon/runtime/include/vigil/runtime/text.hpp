@@ -18,8 +18,9 @@ std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t li
 /// (distance at most a third of the word's length, and at least 1 edit away).
 std::string closest(std::string_view word, const std::vector<std::string_view>& candidates);
 
-/// `s` with control and non-ASCII bytes shown as \xNN, for safe display.
-std::string printable(std::string_view s);
+/// `s` with control and non-ASCII bytes shown as \xNN, for safe display; past
+/// `max` output characters the rest is cut and "..." appended.
+std::string printable(std::string_view s, std::size_t max = std::string_view::npos);
 
 /// The value of one hex digit (either case), or -1 for any other character.
 constexpr int hex_digit(char c) {
