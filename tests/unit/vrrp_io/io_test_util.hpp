@@ -12,6 +12,8 @@
 #include <sstream>
 #include <string>
 
+#include "loop.hpp"
+
 namespace vigil::test {
 
 /// A directory made with mkdtemp under $TMPDIR (or /tmp), removed with its content.
@@ -38,20 +40,6 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
-
-/// Runs `io` until `done()` is true or `limit` has passed; returns done().
-template <class Pred>
-bool run_until(boost::asio::io_context& io, Pred done,
-               std::chrono::milliseconds limit = std::chrono::seconds(10)) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!done() && std::chrono::steady_clock::now() < deadline) {
-    if (io.stopped()) {
-      io.restart();
-    }
-    io.run_one_for(std::chrono::milliseconds(20));
-  }
-  return done();
-}
 
 inline std::string read_file(const std::string& path) {
   std::ifstream in(path);
