@@ -18,6 +18,11 @@ if grep -rnE '#include <(boost/asio|netlink/|curl/|openssl/)|chrono::[a-z_]+_clo
   echo "parser/ and the ipvs, vrrp and healthcheck cores must stay I/O-free" >&2; exit 1
 fi
 
+echo "== test names (ctest's discovery splits a Catch2 name at ';')"
+if grep -rnE 'TEST_CASE\("[^"]*;' tests/; then
+  echo "a TEST_CASE name contains ';'" >&2; exit 1
+fi
+
 jobs=$(nproc)
 echo "== dev build + tests"
 cmake --preset dev >/dev/null
