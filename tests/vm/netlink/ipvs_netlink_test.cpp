@@ -398,7 +398,7 @@ TEST_CASE("A failed op in a batch does not disturb the ops after it", "[vm]") {
   CHECK(find(t, b).dests.size() == 1);
 }
 
-TEST_CASE("Timeouts are set and read back; zero leaves one unchanged", "[vm]") {
+TEST_CASE("Timeouts are set and read back, zero leaves one unchanged", "[vm]") {
   const auto orig = nl().timeouts();
   REQUIRE(orig.ok());
   must(nl().apply(SetTimeouts{Timeouts{901, 121, 301}}));
@@ -662,7 +662,7 @@ std::vector<std::uint8_t> good_service(bool with_sched = true, std::size_t addr_
   return b;
 }
 
-TEST_CASE("A well-formed service nest parses; unknown attributes are ignored", "[parse]") {
+TEST_CASE("A well-formed service nest parses, unknown attributes are ignored", "[parse]") {
   auto b = good_service();
   put<std::uint32_t>(b, 200, 1);  // unknown type
   std::vector<std::uint8_t> stats;
