@@ -85,6 +85,7 @@ CurlMulti::CurlMulti(boost::asio::io_context& io)
   curl_multi_setopt(multi_, CURLMOPT_SOCKETDATA, this);
   curl_multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, &CurlMulti::on_timer);
   curl_multi_setopt(multi_, CURLMOPT_TIMERDATA, this);
+  idle_.reserve(kIdleEasy);
 }
 
 CurlMulti::~CurlMulti() {
@@ -104,6 +105,26 @@ CurlMulti::~CurlMulti() {
     timer_.cancel();
   } catch (...) {  // NOLINT(bugprone-empty-catch): nothing useful to do in a destructor
   }
+}
+
+CurlEasy CurlMulti::take_easy() {
+  if (idle_.empty()) {
+    return CurlEasy();
+  }
+  CurlEasy e = std::move(idle_.back());
+  idle_.pop_back();
+  return e;
+}
+
+void CurlMulti::give_back(CurlEasy easy) {
+  if (!easy || idle_.size() >= kIdleEasy) {
+    return;  // freed here
+  }
+  abandon(easy.get());  // never pool a running handle
+  // Back to the defaults of a new handle, so no option of one check leaks
+  // into the next (pointers to the old owner's buffers included).
+  curl_easy_reset(easy.get());
+  idle_.push_back(std::move(easy));  // reserved: cannot throw
 }
 
 void CurlMulti::start(CURL* easy, Done done) {

@@ -136,6 +136,50 @@ TEST_CASE("CurlMulti runs concurrent transfers on the loop and leaks nothing", "
     CHECK(test::fd_count() == before);
   }
 
+  SECTION("idle easy handles are pooled, reset, and a running one is stopped first") {
+    hc::io::CurlMulti multi(io);
+    const auto before = test::fd_count();
+    hc::io::CurlEasy a = multi.take_easy();
+    REQUIRE(a);
+    CURL* raw = a.get();
+    std::size_t bytes = 0;
+    setup(raw, ok, &bytes);
+    bool called = false;
+    multi.start(raw, [&](CURLcode) { called = true; });
+    REQUIRE(test::run_until(io, [&] { return called; }));
+    CHECK(bytes == 12);
+    multi.give_back(std::move(a));
+    CHECK(multi.idle_easy() == 1);
+    // The same handle comes back.
+    hc::io::CurlEasy b = multi.take_easy();
+    CHECK(b.get() == raw);
+    CHECK(multi.idle_easy() == 0);
+    // Given back while running: the transfer is abandoned, its done never runs
+    // and its socket is closed.
+    setup(b.get(), "http://127.0.0.1:" + std::to_string(srv.hang_port) + "/", &bytes);
+    called = false;
+    multi.start(b.get(), [&](CURLcode) { called = true; });
+    REQUIRE(test::run_until(
+        io, [&] { return multi.open_sockets() == 1; }, 3s));
+    multi.give_back(std::move(b));
+    CHECK(multi.running() == 0);
+    CHECK(multi.open_sockets() == 0);
+    CHECK(multi.idle_easy() == 1);
+    test::run_until(
+        io, [] { return false; }, 100ms);
+    CHECK_FALSE(called);
+    CHECK(test::fd_count() == before);
+    // The pool is bounded.
+    std::vector<hc::io::CurlEasy> many;
+    for (std::size_t i = 0; i < hc::io::CurlMulti::kIdleEasy + 5; ++i) {
+      many.push_back(multi.take_easy());
+    }
+    for (auto& h : many) {
+      multi.give_back(std::move(h));
+    }
+    CHECK(multi.idle_easy() == hc::io::CurlMulti::kIdleEasy);
+  }
+
   SECTION("a timeout is driven by the loop's timer") {
     hc::io::CurlMulti multi(io);
     hc::io::CurlEasy h;
