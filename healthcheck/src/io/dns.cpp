@@ -129,15 +129,20 @@ class DnsRun final : public ProbeRun {
 
 class DnsProbe final : public SocketProbe {
  public:
-  using SocketProbe::SocketProbe;
+  DnsProbe(ProbeEnv& env, const CheckDef& def) : SocketProbe(env, def) {
+    if (const auto* spec = std::get_if<config::DnsCheck>(&def.spec)) {
+      spec_ = *spec;
+    }
+  }
   void start(std::function<void(ProbeResult)> done) override {
     cancel();
-    const auto* spec = std::get_if<config::DnsCheck>(&def_.spec);
-    auto run = std::make_shared<DnsRun>(
-        env_.io, def_.target, spec != nullptr ? *spec : config::DnsCheck{}, std::move(done));
+    auto run = std::make_shared<DnsRun>(env_.io, target_, spec_, std::move(done));
     run_ = run;
     run->start();
   }
+
+ private:
+  config::DnsCheck spec_;
 };
 
 }  // namespace

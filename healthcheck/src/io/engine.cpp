@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <boost/asio/post.hpp>
 #include <chrono>
+#include <string_view>
 #include <utility>
 
 #include "vigil/runtime/log.hpp"
@@ -19,23 +20,19 @@ TimePoint clock_now() {
   return std::chrono::steady_clock::now();
 }
 
-/// What a slot checks, for the log: "TCP_CHECK 198.18.1.1:80", "MISC_CHECK /path".
-std::string describe(const CheckDef& d) {
-  std::string what;
+/// The name of what a check looks at, for the log, when it is not an address:
+/// the script of a MISC_CHECK, the track_file of a FILE_CHECK, the BFD name.
+std::string subject_of(const CheckDef& d) {
   if (const auto* m = std::get_if<config::MiscCheck>(&d.spec); m && d.kind == CheckKind::Misc) {
-    what = m->misc_path;
-  } else if (const auto* f = std::get_if<config::FileCheck>(&d.spec);
-             f && d.kind == CheckKind::File) {
-    what = f->track_file;
-  } else if (const auto* b = std::get_if<config::BfdCheck>(&d.spec);
-             b && d.kind == CheckKind::Bfd) {
-    what = b->name;
-  } else if (d.target.ip.is_v6()) {
-    what = fmt::format("[{}]:{}", d.target.ip.str(), d.target.port);
-  } else {
-    what = fmt::format("{}:{}", d.target.ip.str(), d.target.port);
+    return m->misc_path;
   }
-  return fmt::format("{} {}", kind_name(d.kind), what);
+  if (const auto* f = std::get_if<config::FileCheck>(&d.spec); f && d.kind == CheckKind::File) {
+    return f->track_file;
+  }
+  if (const auto* b = std::get_if<config::BfdCheck>(&d.spec); b && d.kind == CheckKind::Bfd) {
+    return b->name;
+  }
+  return {};
 }
 
 /// Stands in when the factory has no probe for a check: every run fails.
@@ -61,19 +58,41 @@ class MissingProbe final : public Probe {
 
 }  // namespace
 
+// A slot keeps only what the scheduler and its log lines need, not the
+// CheckDef: with 10,000 checks every byte here counts, and the probe copied
+// what it needs when it was built.
 struct Engine::Slot {
-  Slot(boost::asio::io_context& io, std::string k, const CheckDef& d)
-      : key(std::move(k)), def(d), tracker(d.timing), timer(io) {}
+  Slot(boost::asio::io_context& io, const CheckDef& d)
+      : tracker(d.timing),
+        timer(io),
+        subject(subject_of(d)),
+        ip(d.target.ip),
+        port(d.target.port),
+        retry(d.timing.retry),
+        kind(d.kind) {}
 
-  std::string key;  ///< its probe_key
-  /// The definition the probe was built from; never reassigned while the
-  /// probe lives, since a probe may keep a reference to it.
-  const CheckDef def;
-  std::vector<std::string> checker_ids;
+  /// What the slot checks, for the log: "TCP_CHECK 198.18.1.1:80", "MISC_CHECK /path".
+  [[nodiscard]] std::string describe() const {
+    if (!subject.empty()) {
+      return fmt::format("{} {}", kind_name(kind), subject);
+    }
+    if (ip.is_v6()) {
+      return fmt::format("{} [{}]:{}", kind_name(kind), ip.str(), port);
+    }
+    return fmt::format("{} {}:{}", kind_name(kind), ip.str(), port);
+  }
+
+  /// Its checkers' ids: the keys of Engine::by_checker_ (map keys do not move).
+  std::vector<const std::string*> checker_ids;
   HealthTracker tracker;
   std::unique_ptr<Probe> probe;
   boost::asio::steady_timer timer;
+  std::string subject;  ///< see subject_of(); empty for a network check
+  config::IpAddress ip;
+  std::uint16_t port = 0;
+  int retry = 0;
   std::optional<std::uint32_t> weight;  ///< the last dynamic weight a run gave
+  CheckKind kind;
   bool log_all = false;
   bool running = false;
   bool queued = false;
@@ -100,13 +119,14 @@ Engine::~Engine() {
 }
 
 void Engine::apply(const std::vector<CheckDef>& checks) {
-  // The wanted slots, in file order of their first check.
-  std::map<std::string, std::vector<const CheckDef*>> wanted;
-  std::vector<std::string> order;
+  // The wanted slots, in file order of their first check. Views into `checks`:
+  // nothing here outlives this call.
+  std::map<std::string_view, std::vector<const CheckDef*>> wanted;
+  std::vector<std::string_view> order;
   for (const auto& d : checks) {
     auto& list = wanted[d.probe_key];
     if (list.empty()) {
-      order.push_back(d.probe_key);
+      order.emplace_back(d.probe_key);
     }
     list.push_back(&d);
   }
@@ -121,23 +141,26 @@ void Engine::apply(const std::vector<CheckDef>& checks) {
     }
   }
 
-  by_checker_.clear();
+  // The new checker index; kept slots still point into the old one until the swap.
+  std::map<std::string, Slot*, std::less<>> by_checker;
   std::vector<VerdictChange> joined;
   const TimePoint now = clock_now();
-  for (const auto& key : order) {
+  for (const auto key : order) {
     const auto& defs = wanted[key];
     auto it = slots_.find(key);
     if (it == slots_.end()) {
-      auto slot = std::make_unique<Slot>(io_, key, *defs.front());
-      slot->probe = factory_ ? factory_(slot->def) : nullptr;
+      const CheckDef& def = *defs.front();
+      auto slot = std::make_unique<Slot>(io_, def);
+      // The probe copies what it needs: `def` is only valid during this call.
+      slot->probe = factory_ ? factory_(def) : nullptr;
       if (!slot->probe) {
         slot->probe = std::make_unique<MissingProbe>(
-            io_, fmt::format("no probe for {}", kind_name(slot->def.kind)));
+            io_, fmt::format("no probe for {}", kind_name(def.kind)));
       }
       // Scatter the first checks: over warmup, or over up to a second without one.
       std::uniform_real_distribution<double> draw(0.0, 1.0);
       const double j = draw(rng_);
-      const auto& t = slot->def.timing;
+      const auto& t = def.timing;
       TimePoint first;
       if (t.warmup > Duration::zero()) {
         first = slot->tracker.first_check(now, j);
@@ -145,14 +168,15 @@ void Engine::apply(const std::vector<CheckDef>& checks) {
         const Duration span = std::min<Duration>(t.delay_loop, std::chrono::seconds(1));
         first = now + Duration(static_cast<Duration::rep>(static_cast<double>(span.count()) * j));
       }
-      it = slots_.emplace(key, std::move(slot)).first;
+      it = slots_.emplace(std::string(key), std::move(slot)).first;
       schedule(*it->second, first);
     } else {
       // A kept slot: tell the checkers that join it what it already knows.
       Slot& s = *it->second;
       for (const auto* d : defs) {
         const auto& old = s.checker_ids;
-        if (std::find(old.begin(), old.end(), d->checker_id) == old.end()) {
+        if (std::none_of(old.begin(), old.end(),
+                         [&](const std::string* id) { return *id == d->checker_id; })) {
           joined.push_back({d->checker_id, s.tracker.up(), s.weight, "joined a running check"});
         }
       }
@@ -161,11 +185,13 @@ void Engine::apply(const std::vector<CheckDef>& checks) {
     s.checker_ids.clear();
     s.log_all = false;
     for (const auto* d : defs) {
-      s.checker_ids.push_back(d->checker_id);
+      const auto at = by_checker.insert_or_assign(d->checker_id, &s).first;
+      s.checker_ids.push_back(&at->first);
       s.log_all = s.log_all || d->log_all_failures;
-      by_checker_.insert_or_assign(d->checker_id, &s);
     }
+    s.checker_ids.shrink_to_fit();
   }
+  by_checker_ = std::move(by_checker);
   if (!joined.empty()) {
     notify(std::move(joined));
   }
@@ -188,7 +214,7 @@ void Engine::drop(Slot& s) {
     --running_;
   }
   if (s.queued) {
-    waiting_.erase(std::remove(waiting_.begin(), waiting_.end(), s.key), waiting_.end());
+    waiting_.erase(std::remove(waiting_.begin(), waiting_.end(), &s), waiting_.end());
     s.queued = false;
   }
   s.timer.cancel();
@@ -226,7 +252,7 @@ void Engine::due(Slot& s) {
   } else {
     // Past the cap: wait in line behind the slots that were due earlier.
     s.queued = true;
-    waiting_.push_back(s.key);
+    waiting_.push_back(&s);
   }
 }
 
@@ -266,20 +292,19 @@ void Engine::finished(Slot& s, ProbeResult r) {
   // Transitions are logged; polls are not, except failures under log_all_failures.
   switch (outcome.transition) {
     case Transition::WentDown:
-      log::warning("{}: {}; down", describe(s.def), r.detail);
+      log::warning("{}: {}; down", s.describe(), r.detail);
       break;
     case Transition::WentUp:
-      log::notice("{}: up{}{}", describe(s.def), r.detail.empty() ? "" : ": ", r.detail);
+      log::notice("{}: up{}{}", s.describe(), r.detail.empty() ? "" : ": ", r.detail);
       break;
     case Transition::RetryPending:
       if (s.log_all) {
-        log::info("{}: {}; retry {} of {}", describe(s.def), r.detail, s.tracker.failures(),
-                  s.def.timing.retry);
+        log::info("{}: {}; retry {} of {}", s.describe(), r.detail, s.tracker.failures(), s.retry);
       }
       break;
     case Transition::Unchanged:
       if (!r.ok && log::enabled(log::Level::Debug)) {
-        log::debug("{}: still down: {}", describe(s.def), r.detail);
+        log::debug("{}: still down: {}", s.describe(), r.detail);
       }
       break;
   }
@@ -288,8 +313,8 @@ void Engine::finished(Slot& s, ProbeResult r) {
   if (outcome.transition == Transition::WentUp || outcome.transition == Transition::WentDown ||
       weight_changed) {
     changes.reserve(s.checker_ids.size());
-    for (const auto& id : s.checker_ids) {
-      changes.push_back({id, s.tracker.up(), s.weight, r.detail});
+    for (const auto* id : s.checker_ids) {
+      changes.push_back({*id, s.tracker.up(), s.weight, r.detail});
     }
   }
   schedule(s, outcome.next_check);
@@ -302,11 +327,11 @@ void Engine::finished(Slot& s, ProbeResult r) {
 
 void Engine::pump() {
   while (running_ < options_.max_concurrent && !waiting_.empty()) {
-    const std::string key = std::move(waiting_.front());
+    // A dropped slot has left the line already (drop()).
+    Slot* s = waiting_.front();
     waiting_.pop_front();
-    const auto it = slots_.find(key);
-    if (it != slots_.end() && it->second->queued && !it->second->running) {
-      launch(*it->second);
+    if (s->queued && !s->running) {
+      launch(*s);
     }
   }
 }

@@ -158,7 +158,7 @@ class PingProbe final : public SocketProbe {
   using SocketProbe::SocketProbe;
   void start(std::function<void(ProbeResult)> done) override {
     cancel();
-    auto run = std::make_shared<PingRun>(env_.io, def_.target, std::move(done));
+    auto run = std::make_shared<PingRun>(env_.io, target_, std::move(done));
     run_ = run;
     run->start();
   }

@@ -68,7 +68,7 @@ class TcpProbe final : public SocketProbe {
   using SocketProbe::SocketProbe;
   void start(std::function<void(ProbeResult)> done) override {
     cancel();
-    auto run = std::make_shared<TcpRun>(env_.io, def_.target, std::move(done));
+    auto run = std::make_shared<TcpRun>(env_.io, target_, std::move(done));
     run_ = run;
     run->start();
   }

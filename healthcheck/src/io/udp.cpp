@@ -118,15 +118,20 @@ class UdpRun final : public ProbeRun {
 
 class UdpProbe final : public SocketProbe {
  public:
-  using SocketProbe::SocketProbe;
+  UdpProbe(ProbeEnv& env, const CheckDef& def) : SocketProbe(env, def) {
+    if (const auto* spec = std::get_if<config::UdpCheck>(&def.spec)) {
+      spec_ = *spec;
+    }
+  }
   void start(std::function<void(ProbeResult)> done) override {
     cancel();
-    const auto* spec = std::get_if<config::UdpCheck>(&def_.spec);
-    auto run = std::make_shared<UdpRun>(
-        env_.io, def_.target, spec != nullptr ? *spec : config::UdpCheck{}, std::move(done));
+    auto run = std::make_shared<UdpRun>(env_.io, target_, spec_, std::move(done));
     run_ = run;
     run->start();
   }
+
+ private:
+  config::UdpCheck spec_;
 };
 
 }  // namespace

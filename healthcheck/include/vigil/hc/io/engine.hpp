@@ -44,6 +44,7 @@ class Engine {
  public:
   using OnChange = std::function<void(const std::vector<VerdictChange>&)>;
   /// Builds the probe of a slot (the daemon passes make_probe over its ProbeEnv).
+  /// The CheckDef is valid only during the call: the probe copies what it needs.
   using ProbeFactory = std::function<std::unique_ptr<Probe>(const CheckDef&)>;
 
   Engine(boost::asio::io_context& io, ProbeFactory factory, EngineOptions options,
@@ -86,9 +87,9 @@ class Engine {
   EngineOptions options_;
   OnChange on_change_;
   std::mt19937_64 rng_;
-  std::map<std::string, std::unique_ptr<Slot>> slots_;  ///< by probe_key
-  std::deque<std::string> waiting_;                     ///< due, past the cap
-  std::map<std::string, Slot*> by_checker_;             ///< checker_id -> its slot
+  std::map<std::string, std::unique_ptr<Slot>, std::less<>> slots_;  ///< by probe_key
+  std::deque<Slot*> waiting_;                                        ///< due, past the cap
+  std::map<std::string, Slot*, std::less<>> by_checker_;             ///< checker_id -> its slot
   std::size_t running_ = 0;
   /// Handlers posted to the loop hold a weak copy: they do nothing once the
   /// engine is gone.

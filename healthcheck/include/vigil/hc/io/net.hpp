@@ -82,7 +82,8 @@ class ProbeRun : public std::enable_shared_from_this<ProbeRun> {
 /// the destructor abandon it.
 class SocketProbe : public Probe {
  public:
-  explicit SocketProbe(ProbeEnv& env, CheckDef def) : env_(env), def_(std::move(def)) {}
+  /// Keeps the target only, not the whole CheckDef: a probe lives as long as its check.
+  explicit SocketProbe(ProbeEnv& env, const CheckDef& def) : env_(env), target_(def.target) {}
   SocketProbe(const SocketProbe&) = delete;
   SocketProbe& operator=(const SocketProbe&) = delete;
   SocketProbe(SocketProbe&&) = delete;
@@ -93,7 +94,7 @@ class SocketProbe : public Probe {
 
  protected:
   ProbeEnv& env_;
-  CheckDef def_;
+  Target target_;
   std::shared_ptr<ProbeRun> run_;
 
  private:
