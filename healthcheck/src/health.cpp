@@ -16,7 +16,6 @@ void HealthBook::reset(const config::Model& model, const std::vector<CheckDef>& 
   std::map<std::string, Checker> checkers;
   for (const auto& d : checks) {
     Checker c;
-    c.rs_id = d.rs_id;
     c.probe_key = d.probe_key;
     c.up = !d.timing.alpha;
     const auto old = checkers_.find(d.checker_id);
@@ -51,20 +50,23 @@ void HealthBook::reset(const config::Model& model, const std::vector<CheckDef>& 
   quorum_ = std::move(quorum);
 
   for (const auto& d : checks) {
+    const auto c = checkers_.find(d.checker_id);
     if (const auto it = rs_.find(d.rs_id); it != rs_.end()) {
-      it->second.checkers.push_back(d.checker_id);
+      c->second.rs = &it->second;
+      it->second.checkers.push_back(&c->second);
+    } else {
+      c->second.rs = nullptr;
     }
   }
   for (auto& [id, rs] : rs_) {
+    rs.checkers.shrink_to_fit();
     rs.alive = compute_alive(rs);
   }
 }
 
 bool HealthBook::compute_alive(const Rs& rs) const {
-  return std::all_of(rs.checkers.begin(), rs.checkers.end(), [this](const std::string& id) {
-    const auto it = checkers_.find(id);
-    return it == checkers_.end() || it->second.up;
-  });
+  return std::all_of(rs.checkers.begin(), rs.checkers.end(),
+                     [](const Checker* c) { return c->up; });
 }
 
 std::optional<std::uint32_t> HealthBook::weight_of(const Rs& rs, std::uint32_t configured) const {
@@ -72,11 +74,10 @@ std::optional<std::uint32_t> HealthBook::weight_of(const Rs& rs, std::uint32_t c
   // single one sets the weight it asks for.
   bool any = false;
   std::int64_t w = configured;
-  for (const auto& id : rs.checkers) {
-    const auto it = checkers_.find(id);
-    if (it != checkers_.end() && it->second.weight) {
+  for (const auto* c : rs.checkers) {
+    if (c->weight) {
       any = true;
-      w += static_cast<std::int64_t>(*it->second.weight) - static_cast<std::int64_t>(configured);
+      w += static_cast<std::int64_t>(*c->weight) - static_cast<std::int64_t>(configured);
     }
   }
   if (!any) {
@@ -95,16 +96,16 @@ std::optional<RsEvent> HealthBook::set_verdict(const std::string& checker_id, bo
   }
   c->second.up = up;
   c->second.weight = weight;
-  const auto r = rs_.find(c->second.rs_id);
-  if (r == rs_.end()) {
+  Rs* const r = c->second.rs;
+  if (r == nullptr) {
     return std::nullopt;
   }
-  const bool alive = compute_alive(r->second);
-  if (alive == r->second.alive) {
+  const bool alive = compute_alive(*r);
+  if (alive == r->alive) {
     return std::nullopt;
   }
-  r->second.alive = alive;
-  return RsEvent{r->second.vs_index, r->second.rs_index, alive};
+  r->alive = alive;
+  return RsEvent{r->vs_index, r->rs_index, alive};
 }
 
 ipvs::HealthView HealthBook::health_view() const {

@@ -135,10 +135,7 @@ class DnsProbe final : public SocketProbe {
     }
   }
   void start(std::function<void(ProbeResult)> done) override {
-    cancel();
-    auto run = std::make_shared<DnsRun>(env_.io, target_, spec_, std::move(done));
-    run_ = run;
-    run->start();
+    launch<DnsRun>(std::move(done), target_, spec_);
   }
 
  private:

@@ -124,10 +124,7 @@ class UdpProbe final : public SocketProbe {
     }
   }
   void start(std::function<void(ProbeResult)> done) override {
-    cancel();
-    auto run = std::make_shared<UdpRun>(env_.io, target_, spec_, std::move(done));
-    run_ = run;
-    run->start();
+    launch<UdpRun>(std::move(done), target_, spec_);
   }
 
  private:

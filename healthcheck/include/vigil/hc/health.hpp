@@ -70,9 +70,10 @@ class HealthBook {
   [[nodiscard]] bool alive(const std::string& rs_id) const;
 
  private:
+  struct Rs;
   struct Checker {
-    std::string rs_id;
     std::string probe_key;
+    Rs* rs = nullptr;  ///< its real server in rs_ (map nodes do not move)
     bool up = true;
     std::optional<std::uint32_t> weight;
   };
@@ -80,7 +81,7 @@ class HealthBook {
     std::size_t vs_index = 0;
     std::size_t rs_index = 0;
     bool alive = true;
-    std::vector<std::string> checkers;  ///< its checker_ids
+    std::vector<const Checker*> checkers;  ///< its checkers, in checkers_
   };
   [[nodiscard]] bool compute_alive(const Rs& rs) const;
   [[nodiscard]] std::optional<std::uint32_t> weight_of(const Rs& rs,
