@@ -17,6 +17,7 @@ void HealthBook::reset(const config::Model& model, const std::vector<CheckDef>& 
   for (const auto& d : checks) {
     Checker c;
     c.probe_key = d.probe_key;
+    c.kind = d.kind;
     c.up = !d.timing.alpha;
     const auto old = checkers_.find(d.checker_id);
     if (old != checkers_.end() && old->second.probe_key == d.probe_key) {
@@ -184,6 +185,14 @@ std::vector<QuorumEvent> HealthBook::omega_quorum_events() const {
     }
   }
   return out;
+}
+
+std::optional<CheckerInfo> HealthBook::checker(const std::string& checker_id) const {
+  const auto it = checkers_.find(checker_id);
+  if (it == checkers_.end() || it->second.rs == nullptr) {
+    return std::nullopt;
+  }
+  return CheckerInfo{it->second.kind, it->second.rs->vs_index, it->second.rs->rs_index};
 }
 
 bool HealthBook::alive(const std::string& rs_id) const {

@@ -35,6 +35,13 @@ struct QuorumEvent {
   bool up = false;
 };
 
+/// What a checker is and where it sits, for log lines.
+struct CheckerInfo {
+  CheckKind kind = CheckKind::Tcp;
+  std::size_t vs_index = 0;
+  std::size_t rs_index = 0;
+};
+
 class HealthBook {
  public:
   /// Start, or a reload: the new model and its checks. The model must outlive
@@ -69,11 +76,16 @@ class HealthBook {
 
   [[nodiscard]] bool alive(const std::string& rs_id) const;
 
+  /// A checker's kind and real server (nullopt: unknown checker_id), so that a
+  /// caller can name it in a log line without keeping the CheckDefs.
+  [[nodiscard]] std::optional<CheckerInfo> checker(const std::string& checker_id) const;
+
  private:
   struct Rs;
   struct Checker {
     std::string probe_key;
     Rs* rs = nullptr;  ///< its real server in rs_ (map nodes do not move)
+    CheckKind kind = CheckKind::Tcp;
     bool up = true;
     std::optional<std::uint32_t> weight;
   };
