@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// The checker scheduler: one slot per probe_key with its tracker, timer and
-// probe; a FIFO of due slots behind a global cap on running probes. The clock
-// is read here and handed to the pure HealthTracker.
+// The checker scheduler: one slot per probe_key with its tracker and probe,
+// one timer for all slots over a set ordered by due time; a FIFO of due slots behind a global cap
+// on running probes. The clock is read here and handed to the pure HealthTracker.
 #include "vigil/hc/io/engine.hpp"
 
 #include <algorithm>
@@ -63,9 +63,8 @@ class MissingProbe final : public Probe {
 // CheckDef: with 10,000 checks every byte here counts, and the probe copied
 // what it needs when it was built.
 struct Engine::Slot {
-  Slot(boost::asio::io_context& io, const CheckDef& d)
+  explicit Slot(const CheckDef& d)
       : tracker(d.timing),
-        timer(io),
         subject(subject_of(d)),
         ip(d.target.ip),
         port(d.target.port),
@@ -87,7 +86,6 @@ struct Engine::Slot {
   std::vector<const std::string*> checker_ids;
   HealthTracker tracker;
   std::unique_ptr<Probe> probe;
-  boost::asio::steady_timer timer;
   std::string subject;  ///< see subject_of(); empty for a network check
   config::IpAddress ip;
   std::uint16_t port = 0;
@@ -97,7 +95,8 @@ struct Engine::Slot {
   bool log_all = false;
   bool running = false;
   bool queued = false;
-  std::uint64_t timer_seq = 0;  ///< a newer schedule makes older expiries stale
+  bool scheduled = false;  ///< has an entry {next, this} in Engine::schedule_
+  TimePoint next;          ///< when it is due, while scheduled
   /// Weak copies in timer and probe handlers: a dropped slot is never touched.
   std::shared_ptr<char> life = std::make_shared<char>(0);
 };
@@ -108,7 +107,8 @@ Engine::Engine(boost::asio::io_context& io, ProbeFactory factory, EngineOptions 
       factory_(std::move(factory)),
       options_(options),
       on_change_(std::move(on_change)),
-      rng_(options.seed != 0 ? options.seed : std::random_device{}()) {
+      rng_(options.seed != 0 ? options.seed : std::random_device{}()),
+      timer_(io) {
   options_.max_concurrent = std::max<std::size_t>(options_.max_concurrent, 1);
 }
 
@@ -173,7 +173,7 @@ void Engine::apply(const std::vector<CheckDef>& checks) {
     auto it = slots_.find(key);
     if (it == slots_.end()) {
       const CheckDef& def = *defs.front();
-      auto slot = std::make_unique<Slot>(io_, def);
+      auto slot = std::make_unique<Slot>(def);
       // The probe copies what it needs: `def` is only valid during this call.
       slot->probe = factory_ ? factory_(def) : nullptr;
       if (!slot->probe) {
@@ -221,10 +221,14 @@ void Engine::apply(const std::vector<CheckDef>& checks) {
 }
 
 void Engine::stop() {
+  boost::system::error_code ec;
+  timer_.cancel(ec);
+  armed_ = TimePoint::max();
   for (auto& [key, slot] : slots_) {
     drop(*slot);
   }
   slots_.clear();
+  schedule_.clear();
   by_checker_.clear();
   waiting_.clear();
   running_ = 0;
@@ -240,7 +244,10 @@ void Engine::drop(Slot& s) {
     waiting_.erase(std::remove(waiting_.begin(), waiting_.end(), &s), waiting_.end());
     s.queued = false;
   }
-  s.timer.cancel();
+  if (s.scheduled) {
+    schedule_.erase({s.next, &s});
+    s.scheduled = false;
+  }
   // Expire the handlers' weak copies now, not when the slot is freed.
   s.life.reset();
 }
@@ -254,16 +261,44 @@ std::optional<bool> Engine::up(const std::string& checker_id) const {
 }
 
 void Engine::schedule(Slot& s, TimePoint at) {
-  const std::uint64_t seq = ++s.timer_seq;
-  s.timer.expires_at(at);
-  s.timer.async_wait([this, sp = &s, life = std::weak_ptr<char>(s.life),
-                      seq](const boost::system::error_code& ec) {
-    // A dropped slot, or an expiry that a newer schedule replaced.
-    if (ec || life.expired() || sp->timer_seq != seq) {
+  if (s.scheduled) {
+    schedule_.erase({s.next, &s});
+  }
+  s.next = at;
+  s.scheduled = true;
+  schedule_.emplace(at, &s);
+  if (at < armed_) {
+    arm();
+  }
+}
+
+void Engine::arm() {
+  if (schedule_.empty()) {
+    return;
+  }
+  armed_ = schedule_.begin()->first;
+  // Re-arming aborts the wait in progress: its handler sees the error and returns.
+  timer_.expires_at(armed_);
+  timer_.async_wait([this, life = std::weak_ptr<char>(life_)](const boost::system::error_code& ec) {
+    if (ec || life.expired()) {
       return;
     }
-    due(*sp);
+    on_timer();
   });
+}
+
+void Engine::on_timer() {
+  armed_ = TimePoint::max();
+  const TimePoint now = clock_now();
+  // due() never reports (probes do not complete inside start()), so nothing
+  // here reloads or stops the engine under this loop.
+  while (!schedule_.empty() && schedule_.begin()->first <= now) {
+    Slot* s = schedule_.begin()->second;
+    schedule_.erase(schedule_.begin());
+    s->scheduled = false;
+    due(*s);
+  }
+  arm();
 }
 
 void Engine::due(Slot& s) {

@@ -17,7 +17,9 @@
 #include <memory>
 #include <optional>
 #include <random>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "vigil/hc/io/probe.hpp"
@@ -75,6 +77,8 @@ class Engine {
  private:
   struct Slot;
   void schedule(Slot& s, TimePoint at);
+  void arm();
+  void on_timer();
   void due(Slot& s);
   void launch(Slot& s);
   void finished(Slot& s, ProbeResult r);
@@ -87,6 +91,11 @@ class Engine {
   EngineOptions options_;
   OnChange on_change_;
   std::mt19937_64 rng_;
+  /// One timer for every slot, set for the earliest entry of schedule_: a
+  /// timer per slot costs a few hundred bytes per check.
+  boost::asio::steady_timer timer_;
+  TimePoint armed_ = TimePoint::max();              ///< the expiry timer_ waits for
+  std::set<std::pair<TimePoint, Slot*>> schedule_;  ///< when each scheduled slot is due
   std::map<std::string, std::unique_ptr<Slot>, std::less<>> slots_;  ///< by probe_key
   std::deque<Slot*> waiting_;                                        ///< due, past the cap
   std::map<std::string, Slot*, std::less<>> by_checker_;             ///< checker_id -> its slot
