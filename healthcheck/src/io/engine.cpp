@@ -82,8 +82,9 @@ struct Engine::Slot {
     return fmt::format("{} {}:{}", kind_name(kind), ip.str(), port);
   }
 
-  /// Its checkers' ids: the keys of Engine::by_checker_ (map keys do not move).
-  std::vector<const std::string*> checker_ids;
+  /// Its checkers' ids (one in the common case): kept here only, not in an
+  /// index by id as well.
+  std::vector<std::string> checker_ids;
   HealthTracker tracker;
   std::unique_ptr<Probe> probe;
   std::string subject;  ///< see subject_of(); empty for a network check
@@ -159,8 +160,6 @@ void Engine::apply(const std::vector<CheckDef>& checks) {
     }
   }
 
-  // The new checker index; kept slots still point into the old one until the swap.
-  std::map<std::string, Slot*, std::less<>> by_checker;
   std::vector<VerdictChange> joined;
   const TimePoint now = clock_now();
   for (const auto& g : groups) {
@@ -199,7 +198,7 @@ void Engine::apply(const std::vector<CheckDef>& checks) {
       for (const auto* d : defs) {
         const auto& old = s.checker_ids;
         if (std::none_of(old.begin(), old.end(),
-                         [&](const std::string* id) { return *id == d->checker_id; })) {
+                         [&](const std::string& id) { return id == d->checker_id; })) {
           joined.push_back({d->checker_id, s.tracker.up(), s.weight, "joined a running check"});
         }
       }
@@ -208,13 +207,11 @@ void Engine::apply(const std::vector<CheckDef>& checks) {
     s.checker_ids.clear();
     s.log_all = false;
     for (const auto* d : defs) {
-      const auto at = by_checker.insert_or_assign(d->checker_id, &s).first;
-      s.checker_ids.push_back(&at->first);
+      s.checker_ids.push_back(d->checker_id);
       s.log_all = s.log_all || d->log_all_failures;
     }
     s.checker_ids.shrink_to_fit();
   }
-  by_checker_ = std::move(by_checker);
   if (!joined.empty()) {
     notify(std::move(joined));
   }
@@ -229,7 +226,6 @@ void Engine::stop() {
   }
   slots_.clear();
   schedule_.clear();
-  by_checker_.clear();
   waiting_.clear();
   running_ = 0;
 }
@@ -253,11 +249,15 @@ void Engine::drop(Slot& s) {
 }
 
 std::optional<bool> Engine::up(const std::string& checker_id) const {
-  const auto it = by_checker_.find(checker_id);
-  if (it == by_checker_.end()) {
-    return std::nullopt;
+  // A scan: this is a query for tests and diagnostics, and an index by id would
+  // cost every check a map node.
+  for (const auto& [key, slot] : slots_) {
+    const auto& ids = slot->checker_ids;
+    if (std::find(ids.begin(), ids.end(), checker_id) != ids.end()) {
+      return slot->tracker.up();
+    }
   }
-  return it->second->tracker.up();
+  return std::nullopt;
 }
 
 void Engine::schedule(Slot& s, TimePoint at) {
@@ -371,8 +371,8 @@ void Engine::finished(Slot& s, ProbeResult r) {
   if (outcome.transition == Transition::WentUp || outcome.transition == Transition::WentDown ||
       weight_changed) {
     changes.reserve(s.checker_ids.size());
-    for (const auto* id : s.checker_ids) {
-      changes.push_back({*id, s.tracker.up(), s.weight, r.detail});
+    for (const auto& id : s.checker_ids) {
+      changes.push_back({id, s.tracker.up(), s.weight, r.detail});
     }
   }
   schedule(s, outcome.next_check);

@@ -69,7 +69,7 @@ class Engine {
   /// Cancels every probe and timer (on stop).
   void stop();
 
-  /// Current verdict of a checker (nullopt: unknown id).
+  /// Current verdict of a checker (nullopt: unknown id). A scan over the slots.
   [[nodiscard]] std::optional<bool> up(const std::string& checker_id) const;
   [[nodiscard]] std::size_t running() const { return running_; }
   [[nodiscard]] std::size_t slots() const { return slots_.size(); }
@@ -98,7 +98,6 @@ class Engine {
   std::set<std::pair<TimePoint, Slot*>> schedule_;  ///< when each scheduled slot is due
   std::map<std::string, std::unique_ptr<Slot>, std::less<>> slots_;  ///< by probe_key
   std::deque<Slot*> waiting_;                                        ///< due, past the cap
-  std::map<std::string, Slot*, std::less<>> by_checker_;             ///< checker_id -> its slot
   std::size_t running_ = 0;
   /// Handlers posted to the loop hold a weak copy: they do nothing once the
   /// engine is gone.
