@@ -339,6 +339,15 @@ std::string rs_id(const config::VirtualServer& vs, const config::RealServer& rs)
 
 std::vector<CheckDef> plan_checks(const config::Model& model) {
   std::vector<CheckDef> out;
+  // Exactly as many as there are checkers: a CheckDef is over 500 bytes, and
+  // doubling growth would leave up to half the array unused.
+  std::size_t total = 0;
+  for (const auto& vs : model.lvs.virtual_server) {
+    for (const auto& rs : vs.real_server) {
+      total += rs.checkers.size();
+    }
+  }
+  out.reserve(total);
   const bool log_all_global = model.global.global_defs.checker_log_all_failures.value_or(false);
   for (std::size_t v = 0; v < model.lvs.virtual_server.size(); ++v) {
     const auto& vs = model.lvs.virtual_server[v];
