@@ -14,6 +14,8 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "vigil/config/model.hpp"
@@ -84,7 +86,7 @@ class HealthBook {
   struct Rs;
   struct Checker {
     std::string probe_key;
-    Rs* rs = nullptr;  ///< its real server in rs_ (map nodes do not move)
+    Rs* rs = nullptr;  ///< its real server in rs_
     CheckKind kind = CheckKind::Tcp;
     bool up = true;
     std::optional<std::uint32_t> weight;
@@ -99,9 +101,20 @@ class HealthBook {
   [[nodiscard]] std::optional<std::uint32_t> weight_of(const Rs& rs,
                                                        std::uint32_t configured) const;
   const config::Model* model_ = nullptr;
-  std::map<std::string, Checker> checkers_;  ///< by checker_id
-  std::map<std::string, Rs> rs_;             ///< by rs_id
-  std::map<std::string, bool> quorum_;       ///< by virtual server identity
+  /// A map built once per reset() and then only read and updated in place: a
+  /// sorted array, so no tree node per entry, and values never move (the
+  /// pointers between checkers and real servers stay valid until the next reset).
+  template <class V>
+  struct FlatMap {
+    std::vector<std::pair<std::string, V>> items;
+    /// After the pushes: sorts by key; of equal keys the last pushed stays.
+    void seal();
+    V* find(std::string_view key);
+    const V* find(std::string_view key) const;
+  };
+  FlatMap<Checker> checkers_;           ///< by checker_id
+  FlatMap<Rs> rs_;                      ///< by rs_id
+  std::map<std::string, bool> quorum_;  ///< by virtual server identity
 };
 
 }  // namespace vigil::hc
