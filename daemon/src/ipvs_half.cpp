@@ -15,7 +15,6 @@
 #include <memory>
 #include <set>
 #include <string>
-#include <unordered_map>
 
 #include "vigil/hc/health.hpp"
 #include "vigil/hc/io/curl_multi.hpp"
@@ -73,11 +72,7 @@ class IpvsHalf final : public Half {
 
   void start(const config::Model& model) override {
     model_ = model;
-    checks_ = hc::plan_checks(model_);
-    index_checks();
-    book_.reset(model_, checks_);
-    engine_.apply(checks_);
-    log::info("ipvs: {} health check(s) on {} probe(s)", checks_.size(), engine_.slots());
+    apply_checks();
     const Mark before = mark();
     ipvs::SyncReport r = reconciler_.start(desired(), model_.global.global_defs.lvs_flush);
     report(SyncKind::Start, r, before);
@@ -102,11 +97,9 @@ class IpvsHalf final : public Half {
 
   void on_verdicts(const std::vector<hc::io::VerdictChange>& changes) {
     for (const hc::io::VerdictChange& c : changes) {
-      const auto it = check_index_.find(c.checker_id);
-      if (it != check_index_.end()) {
-        const hc::CheckDef& def = checks_[it->second];
-        log::info("ipvs: {} of {} in {}: {}", hc::kind_name(def.kind), rs_name(def),
-                  vs_name(model_.lvs.virtual_server[def.vs_index]), c.up ? "up" : "down");
+      if (const std::optional<hc::CheckerInfo> info = book_.checker(c.checker_id)) {
+        log::info("ipvs: {} of {} in {}: {}", hc::kind_name(info->kind), rs_name(*info),
+                  vs_name(model_.lvs.virtual_server[info->vs_index]), c.up ? "up" : "down");
       }
       if (std::optional<hc::RsEvent> e = book_.set_verdict(c.checker_id, c.up, c.weight)) {
         run_rs_script(*e);
@@ -125,11 +118,17 @@ class IpvsHalf final : public Half {
     }
   }
 
-  void index_checks() {
-    check_index_.clear();
-    for (std::size_t i = 0; i < checks_.size(); ++i) {
-      check_index_.emplace(checks_[i].checker_id, i);
-    }
+  /// Plans the current model's checks and hands them to the book and the
+  /// engine. Neither keeps the CheckDefs (the book keeps what log lines need),
+  /// so they are dropped here: with 10,000 checks they would hold megabytes.
+  void apply_checks() {
+    const std::vector<hc::CheckDef> checks = hc::plan_checks(model_);
+    // Verdicts of checkers still present survive (HealthBook and Engine both
+    // key them by id / probe key), so an unchanged checker keeps its state and
+    // its real server stays where it was.
+    book_.reset(model_, checks);
+    engine_.apply(checks);
+    log::info("ipvs: {} health check(s) on {} probe(s)", checks.size(), engine_.slots());
   }
 
   static std::string vs_name(const config::VirtualServer& vs) {
@@ -143,7 +142,7 @@ class IpvsHalf final : public Half {
            "]:" + std::to_string(vs.port.value_or(0));
   }
 
-  std::string rs_name(const hc::CheckDef& d) const {
+  std::string rs_name(const hc::CheckerInfo& d) const {
     const config::RealServer& rs = model_.lvs.virtual_server[d.vs_index].real_server[d.rs_index];
     return "RS [" + rs.ip.str() + "]:" + std::to_string(rs.port.value_or(0));
   }
@@ -196,14 +195,7 @@ class IpvsHalf final : public Half {
 
   void reload(const config::Model& model) override {
     model_ = model;
-    checks_ = hc::plan_checks(model_);
-    index_checks();
-    // Verdicts of checkers still present survive (HealthBook and Engine both
-    // key them by id / probe key), so an unchanged checker keeps its state and
-    // its real server stays where it was.
-    book_.reset(model_, checks_);
-    engine_.apply(checks_);
-    log::info("ipvs: {} health check(s) on {} probe(s)", checks_.size(), engine_.slots());
+    apply_checks();
     const Mark before = mark();
     report(SyncKind::Reload, reconciler_.update(desired()), before);
   }
@@ -295,8 +287,6 @@ class IpvsHalf final : public Half {
   ipvs::Reconciler reconciler_;
   asio::steady_timer resync_timer_;
   config::Model model_;  ///< the running configuration (probes and the book point into it)
-  std::vector<hc::CheckDef> checks_;
-  std::unordered_map<std::string, std::size_t> check_index_;  ///< checker_id -> checks_
   bool update_posted_ = false;
   hc::HealthBook book_;
   vrrp::io::ProcessRunner processes_;  ///< MISC_CHECK children and notify scripts

@@ -10,26 +10,56 @@
 
 namespace vigil::hc {
 
+template <class V>
+void HealthBook::FlatMap<V>::seal() {
+  std::stable_sort(items.begin(), items.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  // Keep the last of each run of equal keys (as assigning into a map would).
+  std::vector<std::pair<std::string, V>> out;
+  out.reserve(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i + 1 < items.size() && items[i + 1].first == items[i].first) {
+      continue;
+    }
+    out.push_back(std::move(items[i]));
+  }
+  items = std::move(out);
+}
+
+template <class V>
+V* HealthBook::FlatMap<V>::find(std::string_view key) {
+  const auto it = std::lower_bound(items.begin(), items.end(), key,
+                                   [](const auto& e, std::string_view k) { return e.first < k; });
+  return it != items.end() && it->first == key ? &it->second : nullptr;
+}
+
+template <class V>
+const V* HealthBook::FlatMap<V>::find(std::string_view key) const {
+  return const_cast<FlatMap*>(this)->find(key);  // NOLINT(cppcoreguidelines-pro-type-const-cast)
+}
+
 void HealthBook::reset(const config::Model& model, const std::vector<CheckDef>& checks) {
   model_ = &model;
 
-  std::map<std::string, Checker> checkers;
+  FlatMap<Checker> checkers;
+  checkers.items.reserve(checks.size());
   for (const auto& d : checks) {
     Checker c;
-    c.rs_id = d.rs_id;
     c.probe_key = d.probe_key;
+    c.kind = d.kind;
     c.up = !d.timing.alpha;
-    const auto old = checkers_.find(d.checker_id);
-    if (old != checkers_.end() && old->second.probe_key == d.probe_key) {
+    const Checker* old = checkers_.find(d.checker_id);
+    if (old != nullptr && old->probe_key == d.probe_key) {
       // The engine keeps this checker's slot, so its verdict stands.
-      c.up = old->second.up;
-      c.weight = old->second.weight;
+      c.up = old->up;
+      c.weight = old->weight;
     }
-    checkers.insert_or_assign(d.checker_id, std::move(c));
+    checkers.items.emplace_back(d.checker_id, std::move(c));
   }
+  checkers.seal();
   checkers_ = std::move(checkers);
 
-  rs_.clear();
+  rs_.items.clear();
   std::map<std::string, bool> quorum;
   for (std::size_t v = 0; v < model.lvs.virtual_server.size(); ++v) {
     const auto& vs = model.lvs.virtual_server[v];
@@ -40,7 +70,7 @@ void HealthBook::reset(const config::Model& model, const std::vector<CheckDef>& 
       Rs rs;
       rs.vs_index = v;
       rs.rs_index = r;
-      rs_.insert_or_assign(rs_id(vs, vs.real_server[r]), std::move(rs));
+      rs_.items.emplace_back(rs_id(vs, vs.real_server[r]), std::move(rs));
     }
     // Quorum history follows the virtual server's identity.
     const std::string id = vs_id(vs);
@@ -48,23 +78,32 @@ void HealthBook::reset(const config::Model& model, const std::vector<CheckDef>& 
       quorum.insert_or_assign(id, q->second);
     }
   }
+  rs_.seal();
   quorum_ = std::move(quorum);
 
+  // Checker and real server point at each other; neither array moves until
+  // the next reset.
+  for (auto& [id, c] : checkers_.items) {
+    c.rs = nullptr;
+  }
   for (const auto& d : checks) {
-    if (const auto it = rs_.find(d.rs_id); it != rs_.end()) {
-      it->second.checkers.push_back(d.checker_id);
+    Checker* c = checkers_.find(d.checker_id);
+    if (Rs* rs = rs_.find(d.rs_id); rs != nullptr) {
+      c->rs = rs;
+      rs->checkers.push_back(c);
+    } else {
+      c->rs = nullptr;
     }
   }
-  for (auto& [id, rs] : rs_) {
+  for (auto& [id, rs] : rs_.items) {
+    rs.checkers.shrink_to_fit();
     rs.alive = compute_alive(rs);
   }
 }
 
 bool HealthBook::compute_alive(const Rs& rs) const {
-  return std::all_of(rs.checkers.begin(), rs.checkers.end(), [this](const std::string& id) {
-    const auto it = checkers_.find(id);
-    return it == checkers_.end() || it->second.up;
-  });
+  return std::all_of(rs.checkers.begin(), rs.checkers.end(),
+                     [](const Checker* c) { return c->up; });
 }
 
 std::optional<std::uint32_t> HealthBook::weight_of(const Rs& rs, std::uint32_t configured) const {
@@ -72,11 +111,10 @@ std::optional<std::uint32_t> HealthBook::weight_of(const Rs& rs, std::uint32_t c
   // single one sets the weight it asks for.
   bool any = false;
   std::int64_t w = configured;
-  for (const auto& id : rs.checkers) {
-    const auto it = checkers_.find(id);
-    if (it != checkers_.end() && it->second.weight) {
+  for (const auto* c : rs.checkers) {
+    if (c->weight) {
       any = true;
-      w += static_cast<std::int64_t>(*it->second.weight) - static_cast<std::int64_t>(configured);
+      w += static_cast<std::int64_t>(*c->weight) - static_cast<std::int64_t>(configured);
     }
   }
   if (!any) {
@@ -89,31 +127,30 @@ std::optional<std::uint32_t> HealthBook::weight_of(const Rs& rs, std::uint32_t c
 
 std::optional<RsEvent> HealthBook::set_verdict(const std::string& checker_id, bool up,
                                                std::optional<std::uint32_t> weight) {
-  const auto c = checkers_.find(checker_id);
-  if (c == checkers_.end()) {
+  Checker* const c = checkers_.find(checker_id);
+  if (c == nullptr) {
     return std::nullopt;
   }
-  c->second.up = up;
-  c->second.weight = weight;
-  const auto r = rs_.find(c->second.rs_id);
-  if (r == rs_.end()) {
+  c->up = up;
+  c->weight = weight;
+  Rs* const r = c->rs;
+  if (r == nullptr) {
     return std::nullopt;
   }
-  const bool alive = compute_alive(r->second);
-  if (alive == r->second.alive) {
+  const bool alive = compute_alive(*r);
+  if (alive == r->alive) {
     return std::nullopt;
   }
-  r->second.alive = alive;
-  return RsEvent{r->second.vs_index, r->second.rs_index, alive};
+  r->alive = alive;
+  return RsEvent{r->vs_index, r->rs_index, alive};
 }
 
 ipvs::HealthView HealthBook::health_view() const {
   return [this](const config::VirtualServer& vs, const config::RealServer& rs) {
     ipvs::RsHealth h;
-    const auto it = rs_.find(rs_id(vs, rs));
-    if (it != rs_.end()) {
-      h.alive = it->second.alive;
-      h.weight = weight_of(it->second, rs.weight);
+    if (const Rs* r = rs_.find(rs_id(vs, rs)); r != nullptr) {
+      h.alive = r->alive;
+      h.weight = weight_of(*r, rs.weight);
     }
     return h;
   };
@@ -155,7 +192,7 @@ std::vector<RsEvent> HealthBook::omega_rs_events() const {
   if (model_ == nullptr) {
     return out;
   }
-  for (const auto& [id, rs] : rs_) {
+  for (const auto& [id, rs] : rs_.items) {
     if (rs.alive && model_->lvs.virtual_server.at(rs.vs_index).omega) {
       out.push_back({rs.vs_index, rs.rs_index, false});
     }
@@ -185,9 +222,17 @@ std::vector<QuorumEvent> HealthBook::omega_quorum_events() const {
   return out;
 }
 
+std::optional<CheckerInfo> HealthBook::checker(const std::string& checker_id) const {
+  const Checker* c = checkers_.find(checker_id);
+  if (c == nullptr || c->rs == nullptr) {
+    return std::nullopt;
+  }
+  return CheckerInfo{c->kind, c->rs->vs_index, c->rs->rs_index};
+}
+
 bool HealthBook::alive(const std::string& rs_id) const {
-  const auto it = rs_.find(rs_id);
-  return it != rs_.end() && it->second.alive;
+  const Rs* r = rs_.find(rs_id);
+  return r != nullptr && r->alive;
 }
 
 }  // namespace vigil::hc

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <array>
 #include <climits>
+#include <iterator>
 #include <limits>
 #include <type_traits>
 #include <utility>
@@ -156,18 +157,20 @@ Target server_target(const config::VirtualServer& vs, const config::RealServer& 
 
 // ---------------------------------------------------------------------------
 // The canonical text of a check for probe_key: every field that changes what
-// the probe does, never a SourceLoc, with separators that cannot appear inside
-// a quoted value ambiguously (strings are length-prefixed).
+// the probe does, never a SourceLoc. Fields come in a fixed order per kind,
+// so they carry no names (the key is kept per check, in the plan, the book and
+// the engine: short keys keep 10,000 checks small); each value ends with ';'
+// and strings are length-prefixed, so no value can run into the next one.
 
 class Canon {
  public:
-  Canon& str(std::string_view name, std::string_view v) {
-    out_ += fmt::format("{}={}:{};", name, v.size(), v);
+  Canon& str(std::string_view /*name*/, std::string_view v) {
+    fmt::format_to(std::back_inserter(out_), "{}:{};", v.size(), v);
     return *this;
   }
   template <class T>
-  Canon& num(std::string_view name, const T& v) {
-    out_ += fmt::format("{}={};", name, v);
+  Canon& num(std::string_view /*name*/, const T& v) {
+    fmt::format_to(std::back_inserter(out_), "{};", v);
     return *this;
   }
   template <class T>
@@ -175,15 +178,18 @@ class Canon {
     if (v) {
       num(name, *v);
     } else {
-      out_ += fmt::format("{}=-;", name);
+      out_ += "-;";
     }
     return *this;
   }
   Canon& us(std::string_view name, Micros v) { return num(name, v.count()); }
   Canon& ip(std::string_view name, const std::optional<config::IpAddress>& v) {
-    return str(name, v ? v->str() : std::string("-"));
+    return v ? str(name, v->str()) : str(name, "-");
   }
-  std::string take() { return std::move(out_); }
+  std::string take() {
+    out_.shrink_to_fit();
+    return std::move(out_);
+  }
 
  private:
   std::string out_;
@@ -333,6 +339,15 @@ std::string rs_id(const config::VirtualServer& vs, const config::RealServer& rs)
 
 std::vector<CheckDef> plan_checks(const config::Model& model) {
   std::vector<CheckDef> out;
+  // Exactly as many as there are checkers: a CheckDef is over 500 bytes, and
+  // doubling growth would leave up to half the array unused.
+  std::size_t total = 0;
+  for (const auto& vs : model.lvs.virtual_server) {
+    for (const auto& rs : vs.real_server) {
+      total += rs.checkers.size();
+    }
+  }
+  out.reserve(total);
   const bool log_all_global = model.global.global_defs.checker_log_all_failures.value_or(false);
   for (std::size_t v = 0; v < model.lvs.virtual_server.size(); ++v) {
     const auto& vs = model.lvs.virtual_server[v];
@@ -370,7 +385,7 @@ std::vector<CheckDef> plan_checks(const config::Model& model) {
               } else {
                 d.target = server_target(vs, rs);
               }
-              canon.str("kind", kind_name(d.kind));
+              canon.num("kind", static_cast<int>(d.kind));
               canon_target(canon, d.target);
               if constexpr (std::is_same_v<C, config::FileCheck>) {
                 canon_file(canon, c, model, rs);

@@ -129,15 +129,17 @@ class DnsRun final : public ProbeRun {
 
 class DnsProbe final : public SocketProbe {
  public:
-  using SocketProbe::SocketProbe;
-  void start(std::function<void(ProbeResult)> done) override {
-    cancel();
-    const auto* spec = std::get_if<config::DnsCheck>(&def_.spec);
-    auto run = std::make_shared<DnsRun>(
-        env_.io, def_.target, spec != nullptr ? *spec : config::DnsCheck{}, std::move(done));
-    run_ = run;
-    run->start();
+  DnsProbe(ProbeEnv& env, const CheckDef& def) : SocketProbe(env, def) {
+    if (const auto* spec = std::get_if<config::DnsCheck>(&def.spec)) {
+      spec_ = *spec;
+    }
   }
+  void start(std::function<void(ProbeResult)> done) override {
+    launch<DnsRun>(std::move(done), target_, spec_);
+  }
+
+ private:
+  config::DnsCheck spec_;
 };
 
 }  // namespace

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// The checker scheduler: one slot per probe_key with its tracker, timer and
-// probe; a FIFO of due slots behind a global cap on running probes. The clock
-// is read here and handed to the pure HealthTracker.
+// The checker scheduler: one slot per probe_key with its tracker and probe,
+// one timer for all slots over a set ordered by due time; a FIFO of due slots behind a global cap
+// on running probes. The clock is read here and handed to the pure HealthTracker.
 #include "vigil/hc/io/engine.hpp"
 
 #include <algorithm>
 #include <boost/asio/post.hpp>
 #include <chrono>
+#include <numeric>
+#include <string_view>
 #include <utility>
 
 #include "vigil/runtime/log.hpp"
@@ -19,23 +21,19 @@ TimePoint clock_now() {
   return std::chrono::steady_clock::now();
 }
 
-/// What a slot checks, for the log: "TCP_CHECK 198.18.1.1:80", "MISC_CHECK /path".
-std::string describe(const CheckDef& d) {
-  std::string what;
+/// The name of what a check looks at, for the log, when it is not an address:
+/// the script of a MISC_CHECK, the track_file of a FILE_CHECK, the BFD name.
+std::string subject_of(const CheckDef& d) {
   if (const auto* m = std::get_if<config::MiscCheck>(&d.spec); m && d.kind == CheckKind::Misc) {
-    what = m->misc_path;
-  } else if (const auto* f = std::get_if<config::FileCheck>(&d.spec);
-             f && d.kind == CheckKind::File) {
-    what = f->track_file;
-  } else if (const auto* b = std::get_if<config::BfdCheck>(&d.spec);
-             b && d.kind == CheckKind::Bfd) {
-    what = b->name;
-  } else if (d.target.ip.is_v6()) {
-    what = fmt::format("[{}]:{}", d.target.ip.str(), d.target.port);
-  } else {
-    what = fmt::format("{}:{}", d.target.ip.str(), d.target.port);
+    return m->misc_path;
   }
-  return fmt::format("{} {}", kind_name(d.kind), what);
+  if (const auto* f = std::get_if<config::FileCheck>(&d.spec); f && d.kind == CheckKind::File) {
+    return f->track_file;
+  }
+  if (const auto* b = std::get_if<config::BfdCheck>(&d.spec); b && d.kind == CheckKind::Bfd) {
+    return b->name;
+  }
+  return {};
 }
 
 /// Stands in when the factory has no probe for a check: every run fails.
@@ -61,23 +59,45 @@ class MissingProbe final : public Probe {
 
 }  // namespace
 
+// A slot keeps only what the scheduler and its log lines need, not the
+// CheckDef: with 10,000 checks every byte here counts, and the probe copied
+// what it needs when it was built.
 struct Engine::Slot {
-  Slot(boost::asio::io_context& io, std::string k, const CheckDef& d)
-      : key(std::move(k)), def(d), tracker(d.timing), timer(io) {}
+  explicit Slot(const CheckDef& d)
+      : tracker(d.timing),
+        subject(subject_of(d)),
+        ip(d.target.ip),
+        port(d.target.port),
+        retry(d.timing.retry),
+        kind(d.kind) {}
 
-  std::string key;  ///< its probe_key
-  /// The definition the probe was built from; never reassigned while the
-  /// probe lives, since a probe may keep a reference to it.
-  const CheckDef def;
+  /// What the slot checks, for the log: "TCP_CHECK 198.18.1.1:80", "MISC_CHECK /path".
+  [[nodiscard]] std::string describe() const {
+    if (!subject.empty()) {
+      return fmt::format("{} {}", kind_name(kind), subject);
+    }
+    if (ip.is_v6()) {
+      return fmt::format("{} [{}]:{}", kind_name(kind), ip.str(), port);
+    }
+    return fmt::format("{} {}:{}", kind_name(kind), ip.str(), port);
+  }
+
+  /// Its checkers' ids (one in the common case): kept here only, not in an
+  /// index by id as well.
   std::vector<std::string> checker_ids;
   HealthTracker tracker;
   std::unique_ptr<Probe> probe;
-  boost::asio::steady_timer timer;
+  std::string subject;  ///< see subject_of(); empty for a network check
+  config::IpAddress ip;
+  std::uint16_t port = 0;
+  int retry = 0;
   std::optional<std::uint32_t> weight;  ///< the last dynamic weight a run gave
+  CheckKind kind;
   bool log_all = false;
   bool running = false;
   bool queued = false;
-  std::uint64_t timer_seq = 0;  ///< a newer schedule makes older expiries stale
+  bool scheduled = false;  ///< has an entry {next, this} in Engine::schedule_
+  TimePoint next;          ///< when it is due, while scheduled
   /// Weak copies in timer and probe handlers: a dropped slot is never touched.
   std::shared_ptr<char> life = std::make_shared<char>(0);
 };
@@ -88,7 +108,8 @@ Engine::Engine(boost::asio::io_context& io, ProbeFactory factory, EngineOptions 
       factory_(std::move(factory)),
       options_(options),
       on_change_(std::move(on_change)),
-      rng_(options.seed != 0 ? options.seed : std::random_device{}()) {
+      rng_(options.seed != 0 ? options.seed : std::random_device{}()),
+      timer_(io) {
   options_.max_concurrent = std::max<std::size_t>(options_.max_concurrent, 1);
 }
 
@@ -100,20 +121,38 @@ Engine::~Engine() {
 }
 
 void Engine::apply(const std::vector<CheckDef>& checks) {
-  // The wanted slots, in file order of their first check.
-  std::map<std::string, std::vector<const CheckDef*>> wanted;
-  std::vector<std::string> order;
-  for (const auto& d : checks) {
-    auto& list = wanted[d.probe_key];
-    if (list.empty()) {
-      order.push_back(d.probe_key);
+  // The wanted slots, in file order of their first check: the checks sorted by
+  // probe_key (stable, so file order within a key), cut into groups, the groups
+  // put back in file order. Flat arrays, not a map node per check: with 10,000
+  // checks the nodes would be freed again but leave the heap fragmented.
+  std::vector<std::size_t> by_key(checks.size());
+  std::iota(by_key.begin(), by_key.end(), std::size_t{0});
+  std::stable_sort(by_key.begin(), by_key.end(), [&](std::size_t a, std::size_t b) {
+    return checks[a].probe_key < checks[b].probe_key;
+  });
+  struct Group {
+    std::size_t begin = 0;  ///< into by_key
+    std::size_t end = 0;
+  };
+  std::vector<Group> groups;
+  for (std::size_t i = 0; i < by_key.size(); ++i) {
+    if (i == 0 || checks[by_key[i]].probe_key != checks[by_key[i - 1]].probe_key) {
+      groups.push_back({i, i});
     }
-    list.push_back(&d);
+    groups.back().end = i + 1;
   }
+  std::sort(groups.begin(), groups.end(),
+            [&](const Group& a, const Group& b) { return by_key[a.begin] < by_key[b.begin]; });
+  const auto wanted = [&](std::string_view key) {
+    const auto it = std::lower_bound(
+        by_key.begin(), by_key.end(), key,
+        [&](std::size_t i, std::string_view k) { return checks[i].probe_key < k; });
+    return it != by_key.end() && checks[*it].probe_key == key;
+  };
 
   // Drop the slots no longer wanted: their probes are cancelled and never call back.
   for (auto it = slots_.begin(); it != slots_.end();) {
-    if (wanted.count(it->first) == 0) {
+    if (!wanted(it->first)) {
       drop(*it->second);
       it = slots_.erase(it);
     } else {
@@ -121,23 +160,29 @@ void Engine::apply(const std::vector<CheckDef>& checks) {
     }
   }
 
-  by_checker_.clear();
   std::vector<VerdictChange> joined;
   const TimePoint now = clock_now();
-  for (const auto& key : order) {
-    const auto& defs = wanted[key];
+  for (const auto& g : groups) {
+    std::vector<const CheckDef*> defs;
+    defs.reserve(g.end - g.begin);
+    for (std::size_t i = g.begin; i < g.end; ++i) {
+      defs.push_back(&checks[by_key[i]]);
+    }
+    const std::string& key = defs.front()->probe_key;
     auto it = slots_.find(key);
     if (it == slots_.end()) {
-      auto slot = std::make_unique<Slot>(io_, key, *defs.front());
-      slot->probe = factory_ ? factory_(slot->def) : nullptr;
+      const CheckDef& def = *defs.front();
+      auto slot = std::make_unique<Slot>(def);
+      // The probe copies what it needs: `def` is only valid during this call.
+      slot->probe = factory_ ? factory_(def) : nullptr;
       if (!slot->probe) {
         slot->probe = std::make_unique<MissingProbe>(
-            io_, fmt::format("no probe for {}", kind_name(slot->def.kind)));
+            io_, fmt::format("no probe for {}", kind_name(def.kind)));
       }
       // Scatter the first checks: over warmup, or over up to a second without one.
       std::uniform_real_distribution<double> draw(0.0, 1.0);
       const double j = draw(rng_);
-      const auto& t = slot->def.timing;
+      const auto& t = def.timing;
       TimePoint first;
       if (t.warmup > Duration::zero()) {
         first = slot->tracker.first_check(now, j);
@@ -152,7 +197,8 @@ void Engine::apply(const std::vector<CheckDef>& checks) {
       Slot& s = *it->second;
       for (const auto* d : defs) {
         const auto& old = s.checker_ids;
-        if (std::find(old.begin(), old.end(), d->checker_id) == old.end()) {
+        if (std::none_of(old.begin(), old.end(),
+                         [&](const std::string& id) { return id == d->checker_id; })) {
           joined.push_back({d->checker_id, s.tracker.up(), s.weight, "joined a running check"});
         }
       }
@@ -163,8 +209,8 @@ void Engine::apply(const std::vector<CheckDef>& checks) {
     for (const auto* d : defs) {
       s.checker_ids.push_back(d->checker_id);
       s.log_all = s.log_all || d->log_all_failures;
-      by_checker_.insert_or_assign(d->checker_id, &s);
     }
+    s.checker_ids.shrink_to_fit();
   }
   if (!joined.empty()) {
     notify(std::move(joined));
@@ -172,11 +218,14 @@ void Engine::apply(const std::vector<CheckDef>& checks) {
 }
 
 void Engine::stop() {
+  boost::system::error_code ec;
+  timer_.cancel(ec);
+  armed_ = TimePoint::max();
   for (auto& [key, slot] : slots_) {
     drop(*slot);
   }
   slots_.clear();
-  by_checker_.clear();
+  schedule_.clear();
   waiting_.clear();
   running_ = 0;
 }
@@ -188,33 +237,68 @@ void Engine::drop(Slot& s) {
     --running_;
   }
   if (s.queued) {
-    waiting_.erase(std::remove(waiting_.begin(), waiting_.end(), s.key), waiting_.end());
+    waiting_.erase(std::remove(waiting_.begin(), waiting_.end(), &s), waiting_.end());
     s.queued = false;
   }
-  s.timer.cancel();
+  if (s.scheduled) {
+    schedule_.erase({s.next, &s});
+    s.scheduled = false;
+  }
   // Expire the handlers' weak copies now, not when the slot is freed.
   s.life.reset();
 }
 
 std::optional<bool> Engine::up(const std::string& checker_id) const {
-  const auto it = by_checker_.find(checker_id);
-  if (it == by_checker_.end()) {
-    return std::nullopt;
+  // A scan: this is a query for tests and diagnostics, and an index by id would
+  // cost every check a map node.
+  for (const auto& [key, slot] : slots_) {
+    const auto& ids = slot->checker_ids;
+    if (std::find(ids.begin(), ids.end(), checker_id) != ids.end()) {
+      return slot->tracker.up();
+    }
   }
-  return it->second->tracker.up();
+  return std::nullopt;
 }
 
 void Engine::schedule(Slot& s, TimePoint at) {
-  const std::uint64_t seq = ++s.timer_seq;
-  s.timer.expires_at(at);
-  s.timer.async_wait([this, sp = &s, life = std::weak_ptr<char>(s.life),
-                      seq](const boost::system::error_code& ec) {
-    // A dropped slot, or an expiry that a newer schedule replaced.
-    if (ec || life.expired() || sp->timer_seq != seq) {
+  if (s.scheduled) {
+    schedule_.erase({s.next, &s});
+  }
+  s.next = at;
+  s.scheduled = true;
+  schedule_.emplace(at, &s);
+  if (at < armed_) {
+    arm();
+  }
+}
+
+void Engine::arm() {
+  if (schedule_.empty()) {
+    return;
+  }
+  armed_ = schedule_.begin()->first;
+  // Re-arming aborts the wait in progress: its handler sees the error and returns.
+  timer_.expires_at(armed_);
+  timer_.async_wait([this, life = std::weak_ptr<char>(life_)](const boost::system::error_code& ec) {
+    if (ec || life.expired()) {
       return;
     }
-    due(*sp);
+    on_timer();
   });
+}
+
+void Engine::on_timer() {
+  armed_ = TimePoint::max();
+  const TimePoint now = clock_now();
+  // due() never reports (probes do not complete inside start()), so nothing
+  // here reloads or stops the engine under this loop.
+  while (!schedule_.empty() && schedule_.begin()->first <= now) {
+    Slot* s = schedule_.begin()->second;
+    schedule_.erase(schedule_.begin());
+    s->scheduled = false;
+    due(*s);
+  }
+  arm();
 }
 
 void Engine::due(Slot& s) {
@@ -226,7 +310,7 @@ void Engine::due(Slot& s) {
   } else {
     // Past the cap: wait in line behind the slots that were due earlier.
     s.queued = true;
-    waiting_.push_back(s.key);
+    waiting_.push_back(&s);
   }
 }
 
@@ -266,20 +350,19 @@ void Engine::finished(Slot& s, ProbeResult r) {
   // Transitions are logged; polls are not, except failures under log_all_failures.
   switch (outcome.transition) {
     case Transition::WentDown:
-      log::warning("{}: {}; down", describe(s.def), r.detail);
+      log::warning("{}: {}; down", s.describe(), r.detail);
       break;
     case Transition::WentUp:
-      log::notice("{}: up{}{}", describe(s.def), r.detail.empty() ? "" : ": ", r.detail);
+      log::notice("{}: up{}{}", s.describe(), r.detail.empty() ? "" : ": ", r.detail);
       break;
     case Transition::RetryPending:
       if (s.log_all) {
-        log::info("{}: {}; retry {} of {}", describe(s.def), r.detail, s.tracker.failures(),
-                  s.def.timing.retry);
+        log::info("{}: {}; retry {} of {}", s.describe(), r.detail, s.tracker.failures(), s.retry);
       }
       break;
     case Transition::Unchanged:
       if (!r.ok && log::enabled(log::Level::Debug)) {
-        log::debug("{}: still down: {}", describe(s.def), r.detail);
+        log::debug("{}: still down: {}", s.describe(), r.detail);
       }
       break;
   }
@@ -302,11 +385,11 @@ void Engine::finished(Slot& s, ProbeResult r) {
 
 void Engine::pump() {
   while (running_ < options_.max_concurrent && !waiting_.empty()) {
-    const std::string key = std::move(waiting_.front());
+    // A dropped slot has left the line already (drop()).
+    Slot* s = waiting_.front();
     waiting_.pop_front();
-    const auto it = slots_.find(key);
-    if (it != slots_.end() && it->second->queued && !it->second->running) {
-      launch(*it->second);
+    if (s->queued && !s->running) {
+      launch(*s);
     }
   }
 }

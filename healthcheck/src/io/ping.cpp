@@ -157,10 +157,7 @@ class PingProbe final : public SocketProbe {
  public:
   using SocketProbe::SocketProbe;
   void start(std::function<void(ProbeResult)> done) override {
-    cancel();
-    auto run = std::make_shared<PingRun>(env_.io, def_.target, std::move(done));
-    run_ = run;
-    run->start();
+    launch<PingRun>(std::move(done), target_);
   }
 };
 

@@ -280,10 +280,7 @@ class SmtpProbe final : public SocketProbe {
     }
   }
   void start(std::function<void(ProbeResult)> done) override {
-    cancel();
-    auto run = std::make_shared<SmtpRun>(env_.io, targets_, helo_, std::move(done));
-    run_ = run;
-    run->start();
+    launch<SmtpRun>(std::move(done), targets_, helo_);
   }
 
  private:

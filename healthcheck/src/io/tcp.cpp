@@ -67,10 +67,7 @@ class TcpProbe final : public SocketProbe {
  public:
   using SocketProbe::SocketProbe;
   void start(std::function<void(ProbeResult)> done) override {
-    cancel();
-    auto run = std::make_shared<TcpRun>(env_.io, def_.target, std::move(done));
-    run_ = run;
-    run->start();
+    launch<TcpRun>(std::move(done), target_);
   }
 };
 

@@ -118,15 +118,17 @@ class UdpRun final : public ProbeRun {
 
 class UdpProbe final : public SocketProbe {
  public:
-  using SocketProbe::SocketProbe;
-  void start(std::function<void(ProbeResult)> done) override {
-    cancel();
-    const auto* spec = std::get_if<config::UdpCheck>(&def_.spec);
-    auto run = std::make_shared<UdpRun>(
-        env_.io, def_.target, spec != nullptr ? *spec : config::UdpCheck{}, std::move(done));
-    run_ = run;
-    run->start();
+  UdpProbe(ProbeEnv& env, const CheckDef& def) : SocketProbe(env, def) {
+    if (const auto* spec = std::get_if<config::UdpCheck>(&def.spec)) {
+      spec_ = *spec;
+    }
   }
+  void start(std::function<void(ProbeResult)> done) override {
+    launch<UdpRun>(std::move(done), target_, spec_);
+  }
+
+ private:
+  config::UdpCheck spec_;
 };
 
 }  // namespace

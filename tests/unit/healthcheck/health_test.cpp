@@ -91,6 +91,32 @@ TEST_CASE("A real server is alive while all its checkers are up", "[hc][health]"
   CHECK(weights(d) == W{{"198.18.1.2:80", 1}});
 }
 
+TEST_CASE("The book names a checker's kind and real server for log lines", "[hc][health]") {
+  const auto m = load_model(
+      vs_block("198.18.0.1 80", kTcp,
+               rs_block("198.18.1.1 80", kCheck) +
+                   rs_block("198.18.1.2 80",
+                            kCheck + "    MISC_CHECK {\n      misc_path /bin/true\n    }\n")));
+  HealthBook book;
+  {
+    // The book keeps what it needs: the CheckDefs may go.
+    const auto checks = plan_checks(m);
+    book.reset(m, checks);
+  }
+  const auto tcp = book.checker(checker("198.18.1.2:80"));
+  REQUIRE(tcp);
+  CHECK(tcp->kind == vigil::hc::CheckKind::Tcp);
+  CHECK(tcp->vs_index == 0);
+  CHECK(tcp->rs_index == 1);
+  const auto misc = book.checker(checker("198.18.1.2:80", "MISC_CHECK"));
+  REQUIRE(misc);
+  CHECK(misc->kind == vigil::hc::CheckKind::Misc);
+  CHECK(misc->rs_index == 1);
+  CHECK(book.checker(checker("198.18.1.1:80"))->rs_index == 0);
+  CHECK_FALSE(book.checker("no such checker"));
+  CHECK(same(book.set_verdict(checker("198.18.1.2:80", "MISC_CHECK"), false), 0, 1, false));
+}
+
 TEST_CASE("alpha starts a checker down, so its real server starts dead", "[hc][health]") {
   const auto m = load_model(vs_block(
       "198.18.0.1 80", kTcp + "  alpha\n",

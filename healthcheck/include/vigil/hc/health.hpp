@@ -14,6 +14,8 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "vigil/config/model.hpp"
@@ -33,6 +35,13 @@ struct RsEvent {
 struct QuorumEvent {
   std::size_t vs_index = 0;
   bool up = false;
+};
+
+/// What a checker is and where it sits, for log lines.
+struct CheckerInfo {
+  CheckKind kind = CheckKind::Tcp;
+  std::size_t vs_index = 0;
+  std::size_t rs_index = 0;
 };
 
 class HealthBook {
@@ -69,10 +78,16 @@ class HealthBook {
 
   [[nodiscard]] bool alive(const std::string& rs_id) const;
 
+  /// A checker's kind and real server (nullopt: unknown checker_id), so that a
+  /// caller can name it in a log line without keeping the CheckDefs.
+  [[nodiscard]] std::optional<CheckerInfo> checker(const std::string& checker_id) const;
+
  private:
+  struct Rs;
   struct Checker {
-    std::string rs_id;
     std::string probe_key;
+    Rs* rs = nullptr;  ///< its real server in rs_
+    CheckKind kind = CheckKind::Tcp;
     bool up = true;
     std::optional<std::uint32_t> weight;
   };
@@ -80,15 +95,26 @@ class HealthBook {
     std::size_t vs_index = 0;
     std::size_t rs_index = 0;
     bool alive = true;
-    std::vector<std::string> checkers;  ///< its checker_ids
+    std::vector<const Checker*> checkers;  ///< its checkers, in checkers_
   };
   [[nodiscard]] bool compute_alive(const Rs& rs) const;
   [[nodiscard]] std::optional<std::uint32_t> weight_of(const Rs& rs,
                                                        std::uint32_t configured) const;
   const config::Model* model_ = nullptr;
-  std::map<std::string, Checker> checkers_;  ///< by checker_id
-  std::map<std::string, Rs> rs_;             ///< by rs_id
-  std::map<std::string, bool> quorum_;       ///< by virtual server identity
+  /// A map built once per reset() and then only read and updated in place: a
+  /// sorted array, so no tree node per entry, and values never move (the
+  /// pointers between checkers and real servers stay valid until the next reset).
+  template <class V>
+  struct FlatMap {
+    std::vector<std::pair<std::string, V>> items;
+    /// After the pushes: sorts by key; of equal keys the last pushed stays.
+    void seal();
+    V* find(std::string_view key);
+    const V* find(std::string_view key) const;
+  };
+  FlatMap<Checker> checkers_;           ///< by checker_id
+  FlatMap<Rs> rs_;                      ///< by rs_id
+  std::map<std::string, bool> quorum_;  ///< by virtual server identity
 };
 
 }  // namespace vigil::hc

@@ -17,7 +17,9 @@
 #include <memory>
 #include <optional>
 #include <random>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "vigil/hc/io/probe.hpp"
@@ -44,6 +46,7 @@ class Engine {
  public:
   using OnChange = std::function<void(const std::vector<VerdictChange>&)>;
   /// Builds the probe of a slot (the daemon passes make_probe over its ProbeEnv).
+  /// The CheckDef is valid only during the call: the probe copies what it needs.
   using ProbeFactory = std::function<std::unique_ptr<Probe>(const CheckDef&)>;
 
   Engine(boost::asio::io_context& io, ProbeFactory factory, EngineOptions options,
@@ -66,7 +69,7 @@ class Engine {
   /// Cancels every probe and timer (on stop).
   void stop();
 
-  /// Current verdict of a checker (nullopt: unknown id).
+  /// Current verdict of a checker (nullopt: unknown id). A scan over the slots.
   [[nodiscard]] std::optional<bool> up(const std::string& checker_id) const;
   [[nodiscard]] std::size_t running() const { return running_; }
   [[nodiscard]] std::size_t slots() const { return slots_.size(); }
@@ -74,6 +77,8 @@ class Engine {
  private:
   struct Slot;
   void schedule(Slot& s, TimePoint at);
+  void arm();
+  void on_timer();
   void due(Slot& s);
   void launch(Slot& s);
   void finished(Slot& s, ProbeResult r);
@@ -86,9 +91,13 @@ class Engine {
   EngineOptions options_;
   OnChange on_change_;
   std::mt19937_64 rng_;
-  std::map<std::string, std::unique_ptr<Slot>> slots_;  ///< by probe_key
-  std::deque<std::string> waiting_;                     ///< due, past the cap
-  std::map<std::string, Slot*> by_checker_;             ///< checker_id -> its slot
+  /// One timer for every slot, set for the earliest entry of schedule_: a
+  /// timer per slot costs a few hundred bytes per check.
+  boost::asio::steady_timer timer_;
+  TimePoint armed_ = TimePoint::max();              ///< the expiry timer_ waits for
+  std::set<std::pair<TimePoint, Slot*>> schedule_;  ///< when each scheduled slot is due
+  std::map<std::string, std::unique_ptr<Slot>, std::less<>> slots_;  ///< by probe_key
+  std::deque<Slot*> waiting_;                                        ///< due, past the cap
   std::size_t running_ = 0;
   /// Handlers posted to the loop hold a weak copy: they do nothing once the
   /// engine is gone.

@@ -82,7 +82,8 @@ class ProbeRun : public std::enable_shared_from_this<ProbeRun> {
 /// the destructor abandon it.
 class SocketProbe : public Probe {
  public:
-  explicit SocketProbe(ProbeEnv& env, CheckDef def) : env_(env), def_(std::move(def)) {}
+  /// Keeps the target only, not the whole CheckDef: a probe lives as long as its check.
+  explicit SocketProbe(ProbeEnv& env, const CheckDef& def) : env_(env), target_(def.target) {}
   SocketProbe(const SocketProbe&) = delete;
   SocketProbe& operator=(const SocketProbe&) = delete;
   SocketProbe(SocketProbe&&) = delete;
@@ -92,8 +93,26 @@ class SocketProbe : public Probe {
   void cancel() override { drop_run(); }
 
  protected:
+  /// Starts `run` as the probe's one run; `done` is wrapped so that the probe
+  /// lets go of the run once it reported: its sockets, timer and buffers are
+  /// then freed instead of waiting for the next check (10,000 idle checks
+  /// would otherwise each keep a finished run).
+  template <class Run, class... Args>
+  void launch(std::function<void(ProbeResult)> done, Args&&... args) {
+    cancel();
+    auto run = std::make_shared<Run>(env_.io, std::forward<Args>(args)...,
+                                     [this, done = std::move(done)](ProbeResult r) {
+                                       // Released from a handler of its own: the run may still be
+                                       // on the stack.
+                                       boost::asio::post(env_.io, [old = std::move(run_)] {});
+                                       done(std::move(r));
+                                     });
+    run_ = run;
+    run->start();
+  }
+
   ProbeEnv& env_;
-  CheckDef def_;
+  Target target_;
   std::shared_ptr<ProbeRun> run_;
 
  private:
