@@ -49,7 +49,7 @@ TEST_CASE("CurlMulti runs concurrent transfers on the loop and leaks nothing", "
       multi.start(h.get(), [&](CURLcode) { done = true; });
       REQUIRE(test::run_until(io, [&] { return done; }));
     }
-    const auto before = test::fd_count();
+    const auto before = test::open_fds();
     for (int round = 0; round < 3; ++round) {
       std::vector<hc::io::CurlEasy> handles(50);
       std::vector<std::size_t> bytes(handles.size(), 0);
@@ -75,12 +75,12 @@ TEST_CASE("CurlMulti runs concurrent transfers on the loop and leaks nothing", "
       }
       CHECK(multi.open_sockets() == 0);
     }
-    CHECK(test::fd_count() == before);
+    CHECK(test::open_fds() == before);
   }
 
   SECTION("abandon drops a running transfer and closes its socket") {
     hc::io::CurlMulti multi(io);
-    const auto before = test::fd_count();
+    const auto before = test::open_fds();
     hc::io::CurlEasy h;
     std::size_t bytes = 0;
     setup(h.get(), "http://127.0.0.1:" + std::to_string(srv.hang_port) + "/", &bytes);
@@ -94,7 +94,7 @@ TEST_CASE("CurlMulti runs concurrent transfers on the loop and leaks nothing", "
     test::run_until(
         io, [] { return false; }, 100ms);
     CHECK_FALSE(called);
-    CHECK(test::fd_count() == before);
+    CHECK(test::open_fds() == before);
     // The handle can be used again afterwards.
     setup(h.get(), ok, &bytes);
     CURLcode code = CURLE_FAILED_INIT;
@@ -117,7 +117,7 @@ TEST_CASE("CurlMulti runs concurrent transfers on the loop and leaks nothing", "
       warm.start(h.get(), [&](CURLcode) { done = true; });
       REQUIRE(test::run_until(io, [&] { return done; }));
     }
-    const auto before = test::fd_count();
+    const auto before = test::open_fds();
     std::vector<hc::io::CurlEasy> handles(5);
     std::size_t bytes = 0;
     bool called = false;
@@ -133,12 +133,12 @@ TEST_CASE("CurlMulti runs concurrent transfers on the loop and leaks nothing", "
     test::run_until(
         io, [] { return false; }, 100ms);
     CHECK_FALSE(called);
-    CHECK(test::fd_count() == before);
+    CHECK(test::open_fds() == before);
   }
 
   SECTION("idle easy handles are pooled, reset, and a running one is stopped first") {
     hc::io::CurlMulti multi(io);
-    const auto before = test::fd_count();
+    const auto before = test::open_fds();
     hc::io::CurlEasy a = multi.take_easy();
     REQUIRE(a);
     CURL* raw = a.get();
@@ -168,7 +168,7 @@ TEST_CASE("CurlMulti runs concurrent transfers on the loop and leaks nothing", "
     test::run_until(
         io, [] { return false; }, 100ms);
     CHECK_FALSE(called);
-    CHECK(test::fd_count() == before);
+    CHECK(test::open_fds() == before);
     // The pool is bounded.
     std::vector<hc::io::CurlEasy> many;
     for (std::size_t i = 0; i < hc::io::CurlMulti::kIdleEasy + 5; ++i) {

@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "loop.hpp"
+
 using std::chrono::milliseconds;
 using vigil::hc::CheckDef;
 using vigil::hc::ProbeResult;
@@ -25,29 +27,8 @@ using vigil::hc::io::VerdictChange;
 
 namespace {
 
-/// Runs `io` until `done()` holds or `limit` has passed; returns done().
-template <class Pred>
-bool run_until(boost::asio::io_context& io, Pred done, milliseconds limit = milliseconds(10000)) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!done() && std::chrono::steady_clock::now() < deadline) {
-    if (io.stopped()) {
-      io.restart();
-    }
-    io.run_one_for(milliseconds(20));
-  }
-  return done();
-}
-
-/// Runs `io` for `span` (to see that nothing more happens).
-void run_for(boost::asio::io_context& io, milliseconds span) {
-  const auto deadline = std::chrono::steady_clock::now() + span;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (io.stopped()) {
-      io.restart();
-    }
-    io.run_one_for(milliseconds(5));
-  }
-}
+using vigil::test::run_for;
+using vigil::test::run_until;
 
 /// What the scripted probes share: their script, and counters the tests read.
 struct World {

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "../vrrp_io/io_test_util.hpp"
+#include "loop.hpp"
 
 namespace vigil::test {
 
@@ -210,15 +211,6 @@ class PyServer {
  private:
   pid_t pid_ = -1;
 };
-
-/// Open descriptors of this process.
-inline std::size_t fd_count() {
-  std::size_t n = 0;
-  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator("/proc/self/fd")) {
-    ++n;
-  }
-  return n;
-}
 
 /// A port on 127.0.0.1 with nothing listening (bound then released).
 inline std::uint16_t closed_port() {

@@ -205,7 +205,7 @@ TEST_CASE("HTTP_GET against a local server", "[hc_io][http]") {
     CHECK_FALSE(r->detail.empty());
   }
   SECTION("cancel: no callback, nothing left running") {
-    const auto before = test::fd_count();
+    const auto before = test::open_fds();
     auto probe = hc::io::make_http_probe(e.env, http_def(srv.hang_port, {url("/")}, false, 5000ms));
     bool called = false;
     probe->start([&](hc::ProbeResult) { called = true; });
@@ -218,12 +218,12 @@ TEST_CASE("HTTP_GET against a local server", "[hc_io][http]") {
     CHECK(e.curl.running() == 0);
     CHECK(e.curl.open_sockets() == 0);
     probe.reset();
-    CHECK(test::fd_count() == before);
+    CHECK(test::open_fds() == before);
   }
   SECTION("no descriptor, socket or transfer left after many checks") {
     // Warm up once so lazily opened library descriptors are counted in the baseline.
     run_probe(e, http_def(srv.port, {url("/ok")}));
-    const auto before = test::fd_count();
+    const auto before = test::open_fds();
     auto good = hc::io::make_http_probe(e.env, http_def(srv.port, {url("/ok", kHelloMd5)}));
     auto bad = hc::io::make_http_probe(e.env, http_def(test::closed_port(), {url("/")}));
     auto junk = hc::io::make_http_probe(e.env, http_def(srv.garbage_port, {url("/")}));
@@ -243,7 +243,7 @@ TEST_CASE("HTTP_GET against a local server", "[hc_io][http]") {
     CHECK(fails == 120);
     CHECK(e.curl.running() == 0);
     CHECK(e.curl.open_sockets() == 0);
-    CHECK(test::fd_count() == before);
+    CHECK(test::open_fds() == before);
   }
 }
 
