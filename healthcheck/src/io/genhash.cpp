@@ -16,22 +16,14 @@
 
 #include "vigil/hc/http.hpp"
 #include "vigil/hc/io/curl_multi.hpp"
+#include "vigil/hc/io/curl_util.hpp"
 
 namespace vigil::hc::io {
 
 namespace {
 
-struct SlistFree {
-  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
-};
-using Slist = std::unique_ptr<curl_slist, SlistFree>;
-
-struct MdFree {
-  void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
-};
-
 struct Sink {
-  std::unique_ptr<EVP_MD_CTX, MdFree> md;
+  MdCtx md;
   std::string headers;
   std::uint64_t body_bytes = 0;
   bool too_big = false;
@@ -123,14 +115,6 @@ GenhashResult genhash_fetch(const GenhashOptions& o) {
   std::array<char, CURL_ERROR_SIZE> errbuf{};
   Slist headers;
   Slist connect_to;
-  auto add = [](Slist l, const std::string& s) {
-    curl_slist* raw = curl_slist_append(l.get(), s.c_str());
-    if (raw != nullptr) {
-      (void)l.release();
-      return Slist(raw);
-    }
-    return l;
-  };
   curl_easy_setopt(h, CURLOPT_URL, spec.url.c_str());
   curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
@@ -145,16 +129,16 @@ GenhashResult genhash_fetch(const GenhashOptions& o) {
   curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &on_header);
   curl_easy_setopt(h, CURLOPT_HEADERDATA, &sink);
   if (!spec.host_header.empty()) {
-    headers = add(std::move(headers), "Host: " + spec.host_header);
+    headers = slist_append(std::move(headers), "Host: " + spec.host_header);
   }
   if (spec.connection_close) {
-    headers = add(std::move(headers), "Connection: close");
+    headers = slist_append(std::move(headers), "Connection: close");
   }
   if (headers) {
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
   }
   if (!spec.connect_to.empty()) {
-    connect_to = add(nullptr, spec.connect_to);
+    connect_to = slist_append(nullptr, spec.connect_to);
     curl_easy_setopt(h, CURLOPT_CONNECT_TO, connect_to.get());
   }
   if (spec.fwmark) {

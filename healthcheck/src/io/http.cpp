@@ -17,30 +17,13 @@
 #include <variant>
 
 #include "vigil/hc/io/curl_multi.hpp"
+#include "vigil/hc/io/curl_util.hpp"
 #include "vigil/hc/io/probes.hpp"
 #include "vigil/runtime/log.hpp"
 
 namespace vigil::hc::io {
 
 namespace {
-
-struct SlistFree {
-  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
-};
-using Slist = std::unique_ptr<curl_slist, SlistFree>;
-
-struct MdFree {
-  void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
-};
-
-Slist append(Slist list, const std::string& s) {
-  curl_slist* raw = curl_slist_append(list.get(), s.c_str());
-  if (raw == nullptr) {
-    return list;
-  }
-  (void)list.release();
-  return Slist(raw);
-}
 
 class HttpProbe final : public Probe {
  public:
@@ -208,17 +191,17 @@ class HttpProbe final : public Probe {
     set(curl_easy_setopt(h, CURLOPT_WRITEDATA, this));
     Slist headers;
     if (!s.host_header.empty()) {
-      headers = append(std::move(headers), "Host: " + s.host_header);
+      headers = slist_append(std::move(headers), "Host: " + s.host_header);
     }
     if (s.connection_close) {
-      headers = append(std::move(headers), "Connection: close");
+      headers = slist_append(std::move(headers), "Connection: close");
     }
     headers_ = std::move(headers);
     if (headers_) {
       set(curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers_.get()));
     }
     if (!s.connect_to.empty()) {
-      connect_to_ = append(nullptr, s.connect_to);
+      connect_to_ = slist_append(nullptr, s.connect_to);
       set(curl_easy_setopt(h, CURLOPT_CONNECT_TO, connect_to_.get()));
     }
     if (!s.interface.empty()) {
@@ -334,7 +317,7 @@ class HttpProbe final : public Probe {
   std::optional<CurlEasy> easy_;
   Slist headers_;
   Slist connect_to_;
-  std::unique_ptr<EVP_MD_CTX, MdFree> md_;
+  MdCtx md_;
   std::string body_;
   std::uint64_t body_bytes_ = 0;
   bool stopped_early_ = false;
