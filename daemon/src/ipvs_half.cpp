@@ -9,6 +9,8 @@
 // scripts at shutdown.
 #include "ipvs_half.hpp"
 
+#include <fmt/format.h>
+
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
@@ -72,6 +74,7 @@ class IpvsHalf final : public Half {
 
   void start(const config::Model& model) override {
     model_ = model;
+    start_fifo();
     apply_checks();
     const Mark before = mark();
     ipvs::SyncReport r = reconciler_.start(desired(), model_.global.global_defs.lvs_flush);
@@ -91,6 +94,7 @@ class IpvsHalf final : public Half {
       const config::VirtualServer& vs = model_.lvs.virtual_server[e.vs_index];
       log::notice("ipvs: {}: quorum {}", vs_name(vs), e.up ? "regained" : "lost");
       run_quorum_script(e);
+      fifo_quorum_line(e);
     }
     return d;
   }
@@ -103,6 +107,7 @@ class IpvsHalf final : public Half {
       }
       if (std::optional<hc::RsEvent> e = book_.set_verdict(c.checker_id, c.up, c.weight)) {
         run_rs_script(*e);
+        fifo_rs_line(*e);
       }
     }
     // One table update for every change that arrives in the same turn of the
@@ -181,6 +186,62 @@ class IpvsHalf final : public Half {
     });
   }
 
+  /// lvs_notify_fifo: opened (and its reader script started) at start and kept
+  /// as it is across reloads.
+  void start_fifo() {
+    const config::GlobalDefs& gd = model_.global.global_defs;
+    const vrrp::CommandLookups lookups = vrrp::io::host_lookups();
+    std::vector<vrrp::io::NotifyFifo> fifos = vrrp::io::lvs_notify_fifos(
+        gd, [&](const config::Script& sc) { return vrrp::resolve_command(sc, gd, lookups); },
+        lookups);
+    if (!fifos.empty()) {
+      fifo_ = std::make_unique<vrrp::io::Notifier>(io_, processes_, std::move(fifos));
+      fifo_->start();
+    }
+  }
+
+  /// keepalived's service text in FIFO lines: "[198.18.0.1]:tcp:80", "FWM 5", "GROUP name".
+  static std::string fifo_service(const config::VirtualServer& vs) {
+    if (vs.fwmark) {
+      return "FWM " + std::to_string(*vs.fwmark);
+    }
+    if (!vs.group.empty()) {
+      return "GROUP " + vs.group;
+    }
+    return fmt::format("[{}]:{}:{}", vs.ip ? vs.ip->str() : std::string("?"), proto_name(vs),
+                       vs.port.value_or(0));
+  }
+
+  static const char* proto_name(const config::VirtualServer& vs) {
+    switch (vs.protocol.value_or(config::LvsProtocol::UDP)) {
+      case config::LvsProtocol::TCP:
+        return "tcp";
+      case config::LvsProtocol::UDP:
+        return "udp";
+      case config::LvsProtocol::SCTP:
+        return "sctp";
+    }
+    return "tcp";
+  }
+
+  void fifo_rs_line(const hc::RsEvent& e) {
+    if (!fifo_) {
+      return;
+    }
+    const config::VirtualServer& vs = model_.lvs.virtual_server[e.vs_index];
+    const config::RealServer& rs = vs.real_server[e.rs_index];
+    fifo_->fifo_line(fmt::format("RS [{}]:{}:{} {} {}", rs.ip.str(), proto_name(vs),
+                                 rs.port.value_or(vs.port.value_or(0)), fifo_service(vs),
+                                 e.up ? "UP" : "DOWN"));
+  }
+
+  void fifo_quorum_line(const hc::QuorumEvent& e) {
+    if (fifo_) {
+      fifo_->fifo_line(fmt::format("VS {} {}", fifo_service(model_.lvs.virtual_server[e.vs_index]),
+                                   e.up ? "UP" : "DOWN"));
+    }
+  }
+
   void arm_resync() {
     resync_timer_.expires_after(opts_.ipvs_resync);
     resync_timer_.async_wait([this](const boost::system::error_code& ec) {
@@ -207,9 +268,14 @@ class IpvsHalf final : public Half {
     // a second (as notify_stop does), and the root waits for them (busy()).
     for (const hc::RsEvent& e : book_.omega_rs_events()) {
       run_rs_script(e, vrrp::io::kStopScriptTimeout);
+      fifo_rs_line(e);
     }
     for (const hc::QuorumEvent& e : book_.omega_quorum_events()) {
       run_quorum_script(e, vrrp::io::kStopScriptTimeout);
+      fifo_quorum_line(e);
+    }
+    if (fifo_) {
+      fifo_->stop();
     }
     const config::GlobalDefs& defs = model_.global.global_defs;
     if (opts_.dont_release_ipvs) {
@@ -293,6 +359,7 @@ class IpvsHalf final : public Half {
   hc::io::CurlMulti curl_;
   hc::io::ProbeEnv env_;
   hc::io::Engine engine_;
+  std::unique_ptr<vrrp::io::Notifier> fifo_;  ///< lvs_notify_fifo, when configured
   std::set<std::string> last_failures_;
   std::string last_read_error_;
   bool slow_resync_ = false;

@@ -13,6 +13,8 @@
 #   6. both killed: the sorry server, "down rs1", "down rs2", "quorum down";
 #   7. rs2 restarted: "up rs2", "quorum up", the sorry server leaves;
 #   8. SIGTERM: omega runs "down rs2" and "quorum down"; the table is empty.
+# lvs_notify_fifo gets keepalived's "RS ... UP|DOWN" and "VS ... UP|DOWN" lines all along; its
+# reader script appends them to a second file.
 # Usage (inside a guest): reload.sh VIGILD
 # shellcheck source=tests/vm/hc/lib.sh
 . "$(dirname "$0")/lib.sh" || exit 1
@@ -30,11 +32,23 @@ cat >"$LAB_DIR/note.sh" <<'SH'
 echo "$*" >>/run/hclab/notes
 SH
 chmod 755 "$LAB_DIR/note.sh"
+FIFO_LINES=$LAB_DIR/fifo-lines
+: >"$FIFO_LINES"
+cat >"$LAB_DIR/fifo.sh" <<'SH'
+#!/bin/sh
+# lvs_notify_fifo_script: the FIFO's path is the last argument.
+exec cat "$1" >>/run/hclab/fifo-lines
+SH
+chmod 755 "$LAB_DIR/fifo.sh"
 
 CONF=$LAB_DIR/reload.conf
 write_conf() { # write_conf RS2_WEIGHT [EXTRA_COMMENT]
   cat >"$CONF" <<CONF
 ! ${2:-first version}
+global_defs {
+  lvs_notify_fifo $LAB_DIR/lvs.fifo
+  lvs_notify_fifo_script $LAB_DIR/fifo.sh
+}
 virtual_server $LAB_VIP 80 {
   delay_loop 1
   lvs_sched rr
@@ -76,6 +90,10 @@ DPID=$!
 say "started vigild, pid $DPID, log $DAEMON_LOG"
 
 noted() { [ "$(grep -cx "$1" "$NOTES")" -eq "$2" ]; } # noted LINE COUNT
+fifo_has() { [ "$(grep -cxF "$1" "$FIFO_LINES")" -eq "$2" ]; } # fifo_has LINE COUNT
+RS1_LINE="RS [${LAB_IP[rs1]}]:tcp:80 [$LAB_VIP]:tcp:80"
+RS2_LINE="RS [${LAB_IP[rs2]}]:tcp:80 [$LAB_VIP]:tcp:80"
+VS_LINE="VS [$LAB_VIP]:tcp:80"
 # reloaded N: the daemon has logged N reloads of its IPVS half.
 reloaded() { [ "$(grep -c 'ipvs: reload:' "$DAEMON_LOG")" -ge "$1" ]; }
 # steady SECONDS WANT...: the table shows exactly WANT at every poll for SECONDS.
@@ -101,6 +119,7 @@ say "-- 2. rs1's web server stops"
 web_stop rs1
 expect "rs1 removed" state rs2
 expect "'down rs1' noted once" noted "down rs1" 1
+expect "the FIFO got '$RS1_LINE DOWN'" fifo_has "$RS1_LINE DOWN" 1
 
 say "-- 3. SIGHUP, same configuration"
 write_conf 1 "second version, same content"
@@ -124,6 +143,7 @@ say "-- 5. rs1's web server restarts"
 web_start rs1
 expect "rs1 back" state rs1 rs2
 expect "'up rs1' noted" noted "up rs1" 1
+expect "the FIFO got '$RS1_LINE UP'" fifo_has "$RS1_LINE UP" 1
 
 say "-- 6. both web servers stop"
 web_stop rs1
@@ -132,12 +152,15 @@ expect "the sorry server alone" state sorry
 expect "'down rs1' noted twice" noted "down rs1" 2
 expect "'down rs2' noted" noted "down rs2" 1
 expect "'quorum down' noted" noted "quorum down" 1
+expect "the FIFO got '$VS_LINE DOWN'" fifo_has "$VS_LINE DOWN" 1
+expect "the FIFO got '$RS2_LINE DOWN'" fifo_has "$RS2_LINE DOWN" 1
 
 say "-- 7. rs2's web server restarts"
 web_start rs2
 expect "rs2 back, the sorry server gone" state rs2
 expect "'up rs2' noted" noted "up rs2" 1
 expect "'quorum up' noted" noted "quorum up" 1
+expect "the FIFO got '$VS_LINE UP'" fifo_has "$VS_LINE UP" 1
 
 say "-- 8. SIGTERM: omega"
 kill -TERM "$DPID"

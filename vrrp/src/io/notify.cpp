@@ -85,39 +85,56 @@ NotifyScripts notify_scripts(const config::VrrpSyncGroup& cfg, const ResolveScri
   return s;
 }
 
+namespace {
+
+/// Appends `fifo` (with its reader script) to `out` when it is configured.
+void add_fifo(std::vector<NotifyFifo>& out, const std::optional<config::NotifyFifo>& fifo,
+              const config::OptionalScript& script, std::string_view what,
+              const ResolveScript& resolve, const CommandLookups& lookups) {
+  if (!fifo || fifo->name.empty()) {
+    return;
+  }
+  NotifyFifo f;
+  f.path = fifo->name;
+  if (!fifo->user.empty()) {
+    const auto ids = lookups.user ? lookups.user(fifo->user) : std::nullopt;
+    if (!ids) {
+      log::error("{} {}: unknown user '{}'", what, fifo->name, fifo->user);
+    } else {
+      f.uid = ids->uid;
+      f.gid = ids->gid;
+    }
+  }
+  if (!fifo->group.empty()) {
+    const auto gid = lookups.group ? lookups.group(fifo->group) : std::nullopt;
+    if (!gid) {
+      log::error("{} {}: unknown group '{}'", what, fifo->name, fifo->group);
+    } else {
+      f.gid = *gid;
+    }
+  }
+  f.script = resolve_one(script, fmt::format("{}_script", what), "global_defs", resolve);
+  out.push_back(std::move(f));
+}
+
+}  // namespace
+
 std::vector<NotifyFifo> vrrp_notify_fifos(const config::GlobalDefs& globals,
                                           const ResolveScript& resolve,
                                           const CommandLookups& lookups) {
   std::vector<NotifyFifo> out;
-  const auto add = [&](const std::optional<config::NotifyFifo>& fifo,
-                       const config::OptionalScript& script, std::string_view what) {
-    if (!fifo || fifo->name.empty()) {
-      return;
-    }
-    NotifyFifo f;
-    f.path = fifo->name;
-    if (!fifo->user.empty()) {
-      const auto ids = lookups.user ? lookups.user(fifo->user) : std::nullopt;
-      if (!ids) {
-        log::error("{} {}: unknown user '{}'", what, fifo->name, fifo->user);
-      } else {
-        f.uid = ids->uid;
-        f.gid = ids->gid;
-      }
-    }
-    if (!fifo->group.empty()) {
-      const auto gid = lookups.group ? lookups.group(fifo->group) : std::nullopt;
-      if (!gid) {
-        log::error("{} {}: unknown group '{}'", what, fifo->name, fifo->group);
-      } else {
-        f.gid = *gid;
-      }
-    }
-    f.script = resolve_one(script, fmt::format("{}_script", what), "global_defs", resolve);
-    out.push_back(std::move(f));
-  };
-  add(globals.notify_fifo, globals.notify_fifo_script, "notify_fifo");
-  add(globals.vrrp_notify_fifo, globals.vrrp_notify_fifo_script, "vrrp_notify_fifo");
+  add_fifo(out, globals.notify_fifo, globals.notify_fifo_script, "notify_fifo", resolve, lookups);
+  add_fifo(out, globals.vrrp_notify_fifo, globals.vrrp_notify_fifo_script, "vrrp_notify_fifo",
+           resolve, lookups);
+  return out;
+}
+
+std::vector<NotifyFifo> lvs_notify_fifos(const config::GlobalDefs& globals,
+                                         const ResolveScript& resolve,
+                                         const CommandLookups& lookups) {
+  std::vector<NotifyFifo> out;
+  add_fifo(out, globals.lvs_notify_fifo, globals.lvs_notify_fifo_script, "lvs_notify_fifo", resolve,
+           lookups);
   return out;
 }
 

@@ -60,6 +60,12 @@ std::vector<NotifyFifo> vrrp_notify_fifos(const config::GlobalDefs& globals,
                                           const ResolveScript& resolve,
                                           const CommandLookups& lookups);
 
+/// global_defs lvs_notify_fifo (+ lvs_notify_fifo_script), the FIFO that gets
+/// the health checkers' `RS ...` and `VS ...` lines (logged and left out as above).
+std::vector<NotifyFifo> lvs_notify_fifos(const config::GlobalDefs& globals,
+                                         const ResolveScript& resolve,
+                                         const CommandLookups& lookups);
+
 /// Timeout of notify_stop and of the notify script for STOP (keepalived waits 1 s
 /// for them at shutdown, then kills them); other notify scripts have none.
 inline constexpr std::chrono::milliseconds kStopScriptTimeout{1000};
@@ -110,6 +116,10 @@ class Notifier {
   /// notify_priority_changes, writes `INSTANCE "<name>" MASTER_PRIORITY|BACKUP_PRIORITY
   /// <priority>` to the FIFOs (no script runs).
   void instance_priority(const std::string& name, std::string_view state, int priority);
+
+  /// Writes `line` and a newline to every FIFO; used by the health checkers
+  /// for keepalived's `RS ...` / `VS ...` lines.
+  void fifo_line(const std::string& line) { write_line(line + "\n"); }
 
   [[nodiscard]] const Counters& counters() const { return counters_; }
 
