@@ -2,14 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Builds the libFuzzer targets (clang + ASan + UBSan + LeakSanitizer) and runs
 # them for a bounded time: the config parser over a seed corpus made of every
-# config in the tree (SECONDS), then the IPVS netlink reply parsers and the
-# VRRP packet decoder (a quarter of SECONDS each). Usage: scripts/fuzz.sh
+# config in the tree (SECONDS), then the IPVS netlink reply parsers, the VRRP
+# packet decoder and the health checkers' reply decoders (a quarter of SECONDS
+# each). Usage: scripts/fuzz.sh
 # [SECONDS]   (default 120). Fails on any crash, leak, timeout or out-of-memory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-120}
 cmake --preset fuzz >/dev/null
-cmake --build --preset fuzz --target fuzz_parser fuzz_ipvs_netlink fuzz_vrrp_packet
+cmake --build --preset fuzz --target fuzz_parser fuzz_ipvs_netlink fuzz_vrrp_packet fuzz_hc_replies
 work=build/fuzz/corpus
 seeds=build/fuzz/seeds
 rm -rf "$seeds"; mkdir -p "$work" "$seeds"
