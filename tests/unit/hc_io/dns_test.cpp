@@ -16,39 +16,6 @@ using Bytes = std::vector<std::uint8_t>;
 
 namespace {
 
-/// Answers each datagram with reply(query) (nothing when it returns no datagrams).
-class DnsServer {
- public:
-  DnsServer(boost::asio::io_context& io, std::function<std::vector<Bytes>(const Bytes&)> reply)
-      : socket_(io, udp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0)),
-        reply_(std::move(reply)) {
-    receive();
-  }
-  [[nodiscard]] std::uint16_t port() const { return socket_.local_endpoint().port(); }
-  std::vector<Bytes> queries;
-
- private:
-  void receive() {
-    socket_.async_receive_from(boost::asio::buffer(buf_), peer_,
-                               [this](const boost::system::error_code& ec, std::size_t n) {
-                                 if (ec) {
-                                   return;
-                                 }
-                                 queries.emplace_back(buf_.begin(), buf_.begin() + n);
-                                 for (const auto& d : reply_(queries.back())) {
-                                   boost::system::error_code e;
-                                   socket_.send_to(boost::asio::buffer(d), peer_, 0, e);
-                                 }
-                                 receive();
-                               });
-  }
-
-  udp::socket socket_;
-  udp::endpoint peer_;
-  std::array<std::uint8_t, 1500> buf_{};
-  std::function<std::vector<Bytes>(const Bytes&)> reply_;
-};
-
 /// A reply to `q`: same id and question, QR set, the given RCODE, `answers` in ANCOUNT.
 Bytes answer(const Bytes& q, unsigned rcode, std::uint16_t answers = 1) {
   Bytes r = q;
@@ -75,14 +42,15 @@ std::string where(std::uint16_t port) {
 
 TEST_CASE("DNS_CHECK passes on NOERROR and sends the configured question", "[hc_io][dns]") {
   ProbeFixture f;
-  DnsServer server(f.io, [](const Bytes& q) { return std::vector<Bytes>{answer(q, 0)}; });
+  vigil::test::UdpResponder server(f.io,
+                                   [](const Bytes& q) { return std::vector<Bytes>{answer(q, 0)}; });
   const auto r =
       f.run(*vigil::hc::io::make_dns_probe(f.env, dns_def(server.port(), "A", "example.com")));
   REQUIRE(r);
   CHECK(r->ok);
   CHECK(r->detail == "DNS " + where(server.port()) + ": DNS reply NOERROR with 1 answer(s)");
-  REQUIRE(server.queries.size() == 1);
-  const Bytes& q = server.queries[0];
+  REQUIRE(server.received.size() == 1);
+  const Bytes& q = server.received[0];
   const Bytes question = {7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 3, 'c', 'o', 'm', 0, 0, 1, 0, 1};
   REQUIRE(q.size() == 12 + question.size());
   CHECK(Bytes(q.begin() + 12, q.end()) == question);
@@ -91,7 +59,8 @@ TEST_CASE("DNS_CHECK passes on NOERROR and sends the configured question", "[hc_
 
 TEST_CASE("DNS_CHECK passes on an empty NOERROR answer, as keepalived does", "[hc_io][dns]") {
   ProbeFixture f;
-  DnsServer server(f.io, [](const Bytes& q) { return std::vector<Bytes>{answer(q, 0, 0)}; });
+  vigil::test::UdpResponder server(
+      f.io, [](const Bytes& q) { return std::vector<Bytes>{answer(q, 0, 0)}; });
   const auto r = f.run(*vigil::hc::io::make_dns_probe(f.env, dns_def(server.port())));
   REQUIRE(r);
   CHECK(r->ok);
@@ -99,7 +68,8 @@ TEST_CASE("DNS_CHECK passes on an empty NOERROR answer, as keepalived does", "[h
 
 TEST_CASE("DNS_CHECK fails on NXDOMAIN", "[hc_io][dns]") {
   ProbeFixture f;
-  DnsServer server(f.io, [](const Bytes& q) { return std::vector<Bytes>{answer(q, 3, 0)}; });
+  vigil::test::UdpResponder server(
+      f.io, [](const Bytes& q) { return std::vector<Bytes>{answer(q, 3, 0)}; });
   const auto r = f.run(*vigil::hc::io::make_dns_probe(f.env, dns_def(server.port())));
   REQUIRE(r);
   CHECK_FALSE(r->ok);
@@ -109,7 +79,7 @@ TEST_CASE("DNS_CHECK fails on NXDOMAIN", "[hc_io][dns]") {
 TEST_CASE("DNS_CHECK ignores replies that are not its own", "[hc_io][dns]") {
   ProbeFixture f;
   SECTION("a wrong id only: fails after connect_timeout") {
-    DnsServer server(f.io, [](const Bytes& q) {
+    vigil::test::UdpResponder server(f.io, [](const Bytes& q) {
       Bytes r = answer(q, 0);
       r[1] ^= 0x01;
       return std::vector<Bytes>{r};
@@ -124,7 +94,7 @@ TEST_CASE("DNS_CHECK ignores replies that are not its own", "[hc_io][dns]") {
           0);
   }
   SECTION("garbage, a query, a wrong id, then the real reply: passes") {
-    DnsServer server(f.io, [](const Bytes& q) {
+    vigil::test::UdpResponder server(f.io, [](const Bytes& q) {
       Bytes wrong = answer(q, 3);
       wrong[0] ^= 0x80;
       return std::vector<Bytes>{Bytes{1, 2, 3}, q, wrong, answer(q, 0)};
@@ -134,7 +104,8 @@ TEST_CASE("DNS_CHECK ignores replies that are not its own", "[hc_io][dns]") {
     CHECK(r->ok);
   }
   SECTION("garbage only") {
-    DnsServer server(f.io, [](const Bytes&) { return std::vector<Bytes>{Bytes(5, 0xff)}; });
+    vigil::test::UdpResponder server(
+        f.io, [](const Bytes&) { return std::vector<Bytes>{Bytes(5, 0xff)}; });
     const auto r = f.run(*vigil::hc::io::make_dns_probe(f.env, dns_def(server.port())));
     REQUIRE(r);
     CHECK_FALSE(r->ok);
@@ -145,7 +116,7 @@ TEST_CASE("DNS_CHECK ignores replies that are not its own", "[hc_io][dns]") {
 
 TEST_CASE("DNS_CHECK fails after connect_timeout on a silent server", "[hc_io][dns]") {
   ProbeFixture f;
-  DnsServer server(f.io, [](const Bytes&) { return std::vector<Bytes>{}; });
+  vigil::test::UdpResponder server(f.io, [](const Bytes&) { return std::vector<Bytes>{}; });
   const auto r = f.run(*vigil::hc::io::make_dns_probe(f.env, dns_def(server.port())));
   REQUIRE(r);
   CHECK_FALSE(r->ok);
@@ -165,18 +136,20 @@ TEST_CASE("DNS_CHECK fails at once when no server listens", "[hc_io][dns]") {
 
 TEST_CASE("DNS_CHECK reports names it cannot encode", "[hc_io][dns]") {
   ProbeFixture f;
-  DnsServer server(f.io, [](const Bytes& q) { return std::vector<Bytes>{answer(q, 0)}; });
+  vigil::test::UdpResponder server(f.io,
+                                   [](const Bytes& q) { return std::vector<Bytes>{answer(q, 0)}; });
   const auto r = f.run(*vigil::hc::io::make_dns_probe(f.env, dns_def(server.port(), "A", "a..b")));
   REQUIRE(r);
   CHECK_FALSE(r->ok);
   CHECK(r->detail == "DNS " + where(server.port()) + ": name 'a..b': empty label in DNS name");
-  CHECK(server.queries.empty());
+  CHECK(server.received.empty());
 }
 
 TEST_CASE("DNS_CHECK leaves no descriptor behind", "[hc_io][dns]") {
   ProbeFixture f;
-  DnsServer good(f.io, [](const Bytes& q) { return std::vector<Bytes>{answer(q, 0)}; });
-  DnsServer silent(f.io, [](const Bytes&) { return std::vector<Bytes>{}; });
+  vigil::test::UdpResponder good(f.io,
+                                 [](const Bytes& q) { return std::vector<Bytes>{answer(q, 0)}; });
+  vigil::test::UdpResponder silent(f.io, [](const Bytes&) { return std::vector<Bytes>{}; });
   auto ok_probe = vigil::hc::io::make_dns_probe(f.env, dns_def(good.port()));
   auto slow_probe = vigil::hc::io::make_dns_probe(f.env, dns_def(silent.port(), "SOA", ".", 5s));
   REQUIRE(f.run(*ok_probe));
@@ -188,7 +161,7 @@ TEST_CASE("DNS_CHECK leaves no descriptor behind", "[hc_io][dns]") {
     CHECK(r->ok);
     slow_probe->start([&](const vigil::hc::ProbeResult&) { ++calls; });
     vigil::test::run_until(
-        f.io, [&] { return silent.queries.size() == static_cast<std::size_t>(i) + 1; }, 5s);
+        f.io, [&] { return silent.received.size() == static_cast<std::size_t>(i) + 1; }, 5s);
     slow_probe->cancel();
   }
   vigil::test::run_for(f.io, 20ms);

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "../vrrp_io/io_test_util.hpp"
+#include "probe_env_fixture.hpp"
 #include "vigil/hc/io/curl_multi.hpp"
 #include "vigil/hc/io/probes.hpp"
 #include "vigil/vrrp/io/process.hpp"
@@ -15,13 +16,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-struct Env {
-  boost::asio::io_context io;
-  hc::io::CurlMulti curl{io};
-  vrrp::io::ProcessRunner runner{io};
-  config::Model model;
-  hc::io::ProbeEnv env{io, &curl, runner, &model};
-};
+using Env = test::ProbeEnvFixture;
 
 hc::ProbeResult run_once(Env& e, hc::io::Probe& p) {
   std::optional<hc::ProbeResult> got;

@@ -4,13 +4,17 @@
 // this process's open descriptors.
 #pragma once
 
+#include <array>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/udp.hpp>
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "loop.hpp"
 #include "vigil/hc/io/probe.hpp"
@@ -73,6 +77,41 @@ struct ProbeFixture {
     }
     return out;
   }
+};
+
+/// A UDP server on 127.0.0.1 that records each datagram and answers it with
+/// every datagram reply(datagram) returns (none: silence).
+class UdpResponder {
+ public:
+  using Bytes = std::vector<std::uint8_t>;
+  UdpResponder(boost::asio::io_context& io, std::function<std::vector<Bytes>(const Bytes&)> reply)
+      : socket_(io, boost::asio::ip::udp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0)),
+        reply_(std::move(reply)) {
+    receive();
+  }
+  [[nodiscard]] std::uint16_t port() const { return socket_.local_endpoint().port(); }
+  std::vector<Bytes> received;
+
+ private:
+  void receive() {
+    socket_.async_receive_from(boost::asio::buffer(buf_), peer_,
+                               [this](const boost::system::error_code& ec, std::size_t n) {
+                                 if (ec) {
+                                   return;
+                                 }
+                                 received.emplace_back(buf_.begin(), buf_.begin() + n);
+                                 for (const auto& d : reply_(received.back())) {
+                                   boost::system::error_code e;
+                                   socket_.send_to(boost::asio::buffer(d), peer_, 0, e);
+                                 }
+                                 receive();
+                               });
+  }
+
+  boost::asio::ip::udp::socket socket_;
+  boost::asio::ip::udp::endpoint peer_;
+  std::array<std::uint8_t, 1500> buf_{};
+  std::function<std::vector<Bytes>(const Bytes&)> reply_;
 };
 
 }  // namespace vigil::test

@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "http_server_util.hpp"
+#include "probe_env_fixture.hpp"
 #include "vigil/hc/io/curl_multi.hpp"
 #include "vigil/hc/io/genhash.hpp"
 #include "vigil/hc/io/probes.hpp"
@@ -19,13 +20,7 @@ namespace {
 
 constexpr const char* kHelloMd5 = "6f5902ac237024bdd0c176cb93063dc4";  // "hello world\n"
 
-struct Env {
-  boost::asio::io_context io;
-  hc::io::CurlMulti curl{io};
-  vrrp::io::ProcessRunner runner{io};
-  config::Model model;
-  hc::io::ProbeEnv env{io, &curl, runner, &model};
-};
+using Env = test::ProbeEnvFixture;
 
 config::HttpUrl url(const std::string& path, const std::string& digest = "") {
   config::HttpUrl u;

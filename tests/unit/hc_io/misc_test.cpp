@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "../vrrp_io/io_test_util.hpp"
+#include "probe_env_fixture.hpp"
 #include "vigil/hc/io/curl_multi.hpp"
 #include "vigil/hc/io/probes.hpp"
 #include "vigil/vrrp/io/process.hpp"
@@ -18,13 +19,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-struct Env {
-  boost::asio::io_context io;
-  hc::io::CurlMulti curl{io};
-  vrrp::io::ProcessRunner runner{io};
-  config::Model model;
-  hc::io::ProbeEnv env{io, &curl, runner, &model};
-};
+using Env = test::ProbeEnvFixture;
 
 std::string script(const test::TempDir& dir, const std::string& name, const std::string& body) {
   std::string path = dir.file(name);

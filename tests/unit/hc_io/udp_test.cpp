@@ -17,44 +17,11 @@ using Bytes = std::vector<std::uint8_t>;
 
 namespace {
 
-/// Answers each datagram with reply(datagram), when that returns a value.
-class UdpServer {
- public:
-  UdpServer(boost::asio::io_context& io, std::function<std::optional<Bytes>(const Bytes&)> reply)
-      : socket_(io, udp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0)),
-        reply_(std::move(reply)) {
-    receive();
-  }
-  [[nodiscard]] std::uint16_t port() const { return socket_.local_endpoint().port(); }
-  std::vector<Bytes> received;
-
- private:
-  void receive() {
-    socket_.async_receive_from(boost::asio::buffer(buf_), peer_,
-                               [this](const boost::system::error_code& ec, std::size_t n) {
-                                 if (ec) {
-                                   return;
-                                 }
-                                 received.emplace_back(buf_.begin(), buf_.begin() + n);
-                                 if (auto d = reply_(received.back())) {
-                                   boost::system::error_code e;
-                                   socket_.send_to(boost::asio::buffer(*d), peer_, 0, e);
-                                 }
-                                 receive();
-                               });
-  }
-
-  udp::socket socket_;
-  udp::endpoint peer_;
-  std::array<std::uint8_t, 1500> buf_{};
-  std::function<std::optional<Bytes>(const Bytes&)> reply_;
-};
-
-std::optional<Bytes> echo(const Bytes& b) {
-  return b;
+std::vector<Bytes> echo(const Bytes& b) {
+  return {b};
 }
-std::optional<Bytes> silence(const Bytes&) {
-  return std::nullopt;
+std::vector<Bytes> silence(const Bytes&) {
+  return {};
 }
 
 vigil::hc::CheckDef udp_def(std::uint16_t port, vigil::config::UdpCheck spec,
@@ -78,7 +45,7 @@ vigil::config::UdpCheck with_reply(Bytes payload, std::string pattern) {
 
 TEST_CASE("UDP_CHECK with require_reply passes on a matching echo", "[hc_io][udp]") {
   ProbeFixture f;
-  UdpServer server(f.io, echo);
+  vigil::test::UdpResponder server(f.io, echo);
   const auto r = f.run(*vigil::hc::io::make_udp_probe(
       f.env, udp_def(server.port(), with_reply({0xde, 0xad, 0xbe, 0xef}, "dexxbeef"))));
   REQUIRE(r);
@@ -90,7 +57,7 @@ TEST_CASE("UDP_CHECK with require_reply passes on a matching echo", "[hc_io][udp
 
 TEST_CASE("UDP_CHECK with require_reply fails on other data", "[hc_io][udp]") {
   ProbeFixture f;
-  UdpServer server(f.io, echo);
+  vigil::test::UdpResponder server(f.io, echo);
   const auto r = f.run(*vigil::hc::io::make_udp_probe(
       f.env, udp_def(server.port(), with_reply({0xde, 0xad, 0xbe, 0xef}, "deadbeee"))));
   REQUIRE(r);
@@ -100,7 +67,8 @@ TEST_CASE("UDP_CHECK with require_reply fails on other data", "[hc_io][udp]") {
 
 TEST_CASE("UDP_CHECK with require_reply checks the reply length", "[hc_io][udp]") {
   ProbeFixture f;
-  UdpServer server(f.io, [](const Bytes&) { return std::optional<Bytes>(Bytes(300, 0x41)); });
+  vigil::test::UdpResponder server(
+      f.io, [](const Bytes&) { return std::vector<Bytes>{Bytes(300, 0x41)}; });
   auto spec = with_reply({1}, "");
   const auto r = f.run(*vigil::hc::io::make_udp_probe(f.env, udp_def(server.port(), spec)));
   REQUIRE(r);
@@ -110,7 +78,7 @@ TEST_CASE("UDP_CHECK with require_reply checks the reply length", "[hc_io][udp]"
 
 TEST_CASE("UDP_CHECK with require_reply fails on silence", "[hc_io][udp]") {
   ProbeFixture f;
-  UdpServer server(f.io, silence);
+  vigil::test::UdpResponder server(f.io, silence);
   const auto r =
       f.run(*vigil::hc::io::make_udp_probe(f.env, udp_def(server.port(), with_reply({1}, ""))));
   REQUIRE(r);
@@ -122,7 +90,7 @@ TEST_CASE("UDP_CHECK without require_reply passes on silence and on a reply", "[
   ProbeFixture f;
   vigil::config::UdpCheck spec;  // no payload: a random one
   SECTION("silence until connect_timeout") {
-    UdpServer server(f.io, silence);
+    vigil::test::UdpResponder server(f.io, silence);
     const auto t0 = std::chrono::steady_clock::now();
     const auto r = f.run(*vigil::hc::io::make_udp_probe(f.env, udp_def(server.port(), spec)));
     REQUIRE(r);
@@ -133,7 +101,8 @@ TEST_CASE("UDP_CHECK without require_reply passes on silence and on a reply", "[
     CHECK(server.received[0].size() == 16);
   }
   SECTION("any reply") {
-    UdpServer server(f.io, [](const Bytes&) { return std::optional<Bytes>(Bytes{9}); });
+    vigil::test::UdpResponder server(f.io,
+                                     [](const Bytes&) { return std::vector<Bytes>{Bytes{9}}; });
     const auto r = f.run(*vigil::hc::io::make_udp_probe(f.env, udp_def(server.port(), spec)));
     REQUIRE(r);
     CHECK(r->ok);
@@ -156,7 +125,7 @@ TEST_CASE("UDP_CHECK fails when no server listens (port unreachable)", "[hc_io][
 
 TEST_CASE("UDP_CHECK random payloads differ between runs", "[hc_io][udp]") {
   ProbeFixture f;
-  UdpServer server(f.io, echo);
+  vigil::test::UdpResponder server(f.io, echo);
   vigil::config::UdpCheck spec;
   auto probe = vigil::hc::io::make_udp_probe(f.env, udp_def(server.port(), spec));
   REQUIRE(f.run(*probe));
@@ -167,8 +136,8 @@ TEST_CASE("UDP_CHECK random payloads differ between runs", "[hc_io][udp]") {
 
 TEST_CASE("UDP_CHECK leaves no descriptor behind", "[hc_io][udp]") {
   ProbeFixture f;
-  UdpServer good(f.io, echo);
-  UdpServer silent(f.io, silence);
+  vigil::test::UdpResponder good(f.io, echo);
+  vigil::test::UdpResponder silent(f.io, silence);
   const auto closed = vigil::test::closed_udp_port(f.io);
   auto ok_probe = vigil::hc::io::make_udp_probe(f.env, udp_def(good.port(), with_reply({1}, "01")));
   auto bad_probe = vigil::hc::io::make_udp_probe(f.env, udp_def(closed, with_reply({1}, "")));
