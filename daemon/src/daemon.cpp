@@ -13,12 +13,14 @@
 #include <boost/asio.hpp>
 #include <chrono>
 #include <csignal>
+#include <cstdint>
 #include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "ipvs_half.hpp"
+#include "state.hpp"
 #include "vigil/config/diagnostic.hpp"
 #include "vigil/runtime/log.hpp"
 #include "vrrp_half.hpp"
@@ -72,12 +74,75 @@ class PidFile {
 
 class Root {
  public:
-  Root(asio::io_context& io, const ConfigLoader& load, std::vector<std::unique_ptr<Half>> halves)
+  Root(asio::io_context& io, const CliOptions& opts, const ConfigLoader& load,
+       std::vector<std::unique_ptr<Half>> halves)
       : io_(io),
+        opts_(opts),
         load_(load),
         halves_(std::move(halves)),
         signals_(io, SIGHUP, SIGTERM, SIGINT),
-        drain_timer_(io) {}
+        drain_timer_(io),
+        started_(std::chrono::steady_clock::now()) {
+    // lvs_sync_daemon follows VRRP: every half hears every VRRP state change
+    // (only the IPVS half acts on it).
+    for (auto& from : halves_) {
+      from->set_vrrp_listener([this](const std::string& instance, bool master) {
+        for (auto& to : halves_) {
+          to->on_vrrp_state(instance, master);
+        }
+      });
+    }
+  }
+
+  /// The daemon's whole state, for the control socket, the metrics endpoint
+  /// and the signal dumps.
+  [[nodiscard]] State state() const {
+    State s;
+    s.daemon.pid = static_cast<int>(::getpid());
+    s.daemon.version = VIGIL_VERSION;
+    s.daemon.config_file = opts_.use_file;
+    s.daemon.uptime_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    s.daemon.reloads = reloads_;
+    s.daemon.reloads_failed = reloads_failed_;
+    for (const auto& h : halves_) {
+      s.daemon.vrrp = s.daemon.vrrp || h->name() == "vrrp";
+      s.daemon.ipvs = s.daemon.ipvs || h->name() == "ipvs";
+      h->snapshot(s);
+    }
+    return s;
+  }
+
+  /// What a reload would change now, without changing anything: the
+  /// configuration on disk is loaded and validated; with errors, `ok` is false
+  /// and the lines are its diagnostics.
+  struct Preview {
+    bool ok = true;
+    std::vector<std::string> lines;
+  };
+  [[nodiscard]] Preview preview() const {
+    Preview p;
+    config::LoadResult r = load_();
+    for (const auto& d : r.diags.all()) {
+      p.lines.push_back(config::format(d));
+    }
+    if (r.diags.has_errors()) {
+      p.ok = false;
+      return p;
+    }
+    for (const auto& h : halves_) {
+      for (std::string& line : h->preview(r.model)) {
+        p.lines.push_back(std::move(line));
+      }
+    }
+    return p;
+  }
+
+  void clear_stats() {
+    for (auto& h : halves_) {
+      h->clear_stats();
+    }
+  }
 
   void start(const config::Model& model) {
     wait_signal();
@@ -109,9 +174,11 @@ class Root {
                  config::format(d));
     }
     if (r.diags.has_errors()) {
+      ++reloads_failed_;
       log::error("reload rejected: the new configuration has errors; keeping the running one");
       return;
     }
+    ++reloads_;
     for (auto& h : halves_) {
       h->reload(r.model);
     }
@@ -143,11 +210,15 @@ class Root {
   static constexpr std::chrono::milliseconds kDrainLimit{1000};
 
   asio::io_context& io_;
+  const CliOptions& opts_;
   const ConfigLoader& load_;
   std::vector<std::unique_ptr<Half>> halves_;
   asio::signal_set signals_;
   asio::steady_timer drain_timer_;
   std::chrono::steady_clock::time_point drain_until_;
+  std::chrono::steady_clock::time_point started_;
+  std::uint64_t reloads_ = 0;
+  std::uint64_t reloads_failed_ = 0;
 };
 
 }  // namespace
@@ -194,7 +265,7 @@ int run_daemon(const CliOptions& opts, const ConfigLoader& load, const config::L
 
   log::notice("Starting vigild {}{}", VIGIL_VERSION,
               want_vrrp && want_ipvs ? "" : (want_vrrp ? " (VRRP half)" : " (IPVS/checker half)"));
-  Root root(io, load, std::move(halves));
+  Root root(io, opts, load, std::move(halves));
   root.start(first.model);
   io.run();
   log::notice("Stopped");

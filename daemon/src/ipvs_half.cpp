@@ -83,6 +83,10 @@ class IpvsHalf final : public Half {
   }
 
   std::string_view name() const override { return "ipvs"; }
+  void snapshot(State& /*out*/) const override {}
+  [[nodiscard]] std::vector<std::string> preview(const config::Model& /*next*/) const override {
+    return {};
+  }
   bool busy() const override { return processes_.running() != 0; }
 
  private:

@@ -16,6 +16,10 @@ class VrrpHalf final : public Half {
   void start(const config::Model& model) override { driver_->start(model); }
   void reload(const config::Model& model) override { driver_->reload(model); }
   void stop() override { driver_->stop(); }
+  void snapshot(State& /*out*/) const override {}
+  [[nodiscard]] std::vector<std::string> preview(const config::Model& /*next*/) const override {
+    return {};
+  }
   [[nodiscard]] std::string_view name() const override { return "vrrp"; }
 
  private:
