@@ -36,6 +36,7 @@ enum LongOnly : int {
   kOptNoInterfaceCheck,
   kOptDryRun,
   kOptIpvsResync,
+  kOptDumpDir,
 };
 
 constexpr const char* kShortOpts = "f:PCBlDS:g:GXVIRndp:r:Tc:ab:s:ei:xA:u:mM::t::vh";
@@ -81,6 +82,7 @@ const option kLongOpts[] = {
     {"no-interface-check", no_argument, nullptr, kOptNoInterfaceCheck},
     {"dry-run", no_argument, nullptr, kOptDryRun},
     {"ipvs-resync", required_argument, nullptr, kOptIpvsResync},
+    {"dump-dir", required_argument, nullptr, kOptDumpDir},
     {"version", no_argument, nullptr, 'v'},
     {"help", no_argument, nullptr, 'h'},
     {nullptr, 0, nullptr, 0},
@@ -165,6 +167,8 @@ std::string usage() {
                                 `ipvsadm -R` input, and exit without touching the kernel
       --ipvs-resync=SECONDS    How often to re-read the IPVS table and repair drift
                                 (default 5)
+      --dump-dir=DIR           Where the DATA, STATS and JSON signals write
+                                keepalived.data/.stats/.json (default /tmp)
   -v, --version                Display the version number
   -h, --help                   Display this help message
 Exit status with -t: 0 valid, 4 cannot run, 5 errors (would run), 6 script security.
@@ -278,6 +282,13 @@ std::optional<CliOptions> parse_args(int argc, char** argv, std::ostream& err) {
         o.ipvs_resync = std::chrono::milliseconds(static_cast<std::int64_t>(secs * 1000));
         break;
       }
+      case kOptDumpDir:
+        if (arg.empty()) {
+          err << "vigild: --dump-dir takes a directory\n";
+          return std::nullopt;
+        }
+        o.dump_dir = arg;
+        break;
       case 'G':
         o.no_syslog = true;
         break;

@@ -3,10 +3,13 @@
 // configuration, starts the halves the command line asks for (VRRP unless -C,
 // IPVS/checkers unless -P), reloads them on SIGHUP with a validated model, and
 // stops them on SIGTERM/SIGINT: VRRP first, so the peer takes the VIPs over
-// at once (priority 0), then IPVS.
+// at once (priority 0), then IPVS. keepalived's other signals: SIGUSR1 (DATA),
+// SIGUSR2 (STATS) and SIGRTMIN+2 (JSON) write the state dumps, SIGRTMAX-1
+// (STATS_CLEAR) zeroes the counters. systemd hears READY/RELOADING/STOPPING.
 #include "daemon.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -19,7 +22,9 @@
 #include <string>
 #include <vector>
 
+#include "dumps.hpp"
 #include "ipvs_half.hpp"
+#include "notify.hpp"
 #include "state.hpp"
 #include "vigil/config/diagnostic.hpp"
 #include "vigil/runtime/log.hpp"
@@ -83,6 +88,12 @@ class Root {
         signals_(io, SIGHUP, SIGTERM, SIGINT),
         drain_timer_(io),
         started_(std::chrono::steady_clock::now()) {
+    // keepalived's numbers (vigild --signum=NAME): SIGRTMIN/SIGRTMAX are
+    // run-time values, hence added here rather than in the initialiser.
+    signals_.add(SIGUSR1);
+    signals_.add(SIGUSR2);
+    signals_.add(kSigJson);
+    signals_.add(kSigStatsClear);
     // lvs_sync_daemon follows VRRP: every half hears every VRRP state change
     // (only the IPVS half acts on it).
     for (auto& from : halves_) {
@@ -162,12 +173,45 @@ class Root {
         wait_signal();
         return;
       }
+      if (sig == SIGUSR1 || sig == SIGUSR2 || sig == kSigJson) {
+        dump(sig == SIGUSR1 ? DumpKind::Data : (sig == SIGUSR2 ? DumpKind::Stats : DumpKind::Json));
+        wait_signal();
+        return;
+      }
+      if (sig == kSigStatsClear) {
+        log::notice("Clearing statistics");
+        clear_stats();
+        wait_signal();
+        return;
+      }
       stop(sig);
     });
   }
 
+  /// Renders the state and writes it where keepalived would (in --dump-dir).
+  void dump(DumpKind kind) {
+    std::string error;
+    const auto path =
+        write_dump(opts_.dump_dir, dump_file_name(kind), render_dump(kind, state()), error);
+    if (path) {
+      log::notice("Wrote {}", *path);
+    } else {
+      log::error("dump failed: {}", error);
+    }
+  }
+
   void reload() {
     log::notice("Reloading configuration");
+    notify::reloading();
+    reload_apply();
+    // READY=1 in either case: a rejected configuration leaves the running one,
+    // and the daemon is as ready as before; STATUS says which.
+    notify::ready(reloads_failed_ > failed_before_ ? "Running; the last reload was rejected"
+                                                   : "Running");
+    failed_before_ = reloads_failed_;
+  }
+
+  void reload_apply() {
     config::LoadResult r = load_();
     for (const auto& d : r.diags.all()) {
       log::write(d.severity >= config::Severity::Error ? log::Level::Error : log::Level::Warning,
@@ -186,6 +230,7 @@ class Root {
 
   void stop(int sig) {
     log::notice("Stopping on signal {}", sig);
+    notify::stopping();
     signals_.cancel();
     for (auto& h : halves_) {
       h->stop();
@@ -208,6 +253,9 @@ class Root {
   }
 
   static constexpr std::chrono::milliseconds kDrainLimit{1000};
+  // Not constexpr: glibc's SIGRTMIN/SIGRTMAX are function calls.
+  const int kSigJson = SIGRTMIN + 2;
+  const int kSigStatsClear = SIGRTMAX - 1;
 
   asio::io_context& io_;
   const CliOptions& opts_;
@@ -219,6 +267,7 @@ class Root {
   std::chrono::steady_clock::time_point started_;
   std::uint64_t reloads_ = 0;
   std::uint64_t reloads_failed_ = 0;
+  std::uint64_t failed_before_ = 0;
 };
 
 }  // namespace
@@ -267,6 +316,9 @@ int run_daemon(const CliOptions& opts, const ConfigLoader& load, const config::L
               want_vrrp && want_ipvs ? "" : (want_vrrp ? " (VRRP half)" : " (IPVS/checker half)"));
   Root root(io, opts, load, std::move(halves));
   root.start(first.model);
+  notify::ready(want_vrrp && want_ipvs
+                    ? "Running"
+                    : (want_vrrp ? "Running (VRRP half)" : "Running (IPVS/checker half)"));
   io.run();
   log::notice("Stopped");
   return kExitOk;

@@ -49,6 +49,9 @@ struct CliOptions {
   std::string checkers_pid_file = "/run/keepalived_checkers.pid";
   std::string bfd_pid_file = "/run/keepalived_bfd.pid";
   std::optional<std::string> signum;
+  /// vigil: where SIGUSR1/SIGUSR2/JSON write keepalived.data/.stats/.json
+  /// (keepalived's fixed /tmp by default).
+  std::string dump_dir = "/tmp";
   bool release_vips = false;       ///< -X
   bool dont_release_vrrp = false;  ///< -V
   bool dont_release_ipvs = false;  ///< -I
