@@ -8,7 +8,7 @@ pkgs=(
   build-essential cmake ninja-build pkg-config g++ git
   libnl-3-dev libnl-genl-3-dev libnl-route-3-dev
   libssl-dev libcurl4-openssl-dev libboost1.81-dev
-  catch2 nlohmann-json3-dev libfmt-dev
+  catch2 nlohmann-json3-dev libfmt-dev libsystemd-dev
   clang libclang-rt-14-dev clang-format
   iproute2 keepalived ipvsadm time
   # VRRP integration tests (tests/integration/vrrp): capture and decode adverts.

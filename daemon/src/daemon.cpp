@@ -149,6 +149,16 @@ class Root {
     return p;
   }
 
+  /// systemd's STATUS= line while running: which halves run.
+  [[nodiscard]] std::string running_status() const {
+    std::string halves;
+    for (const auto& h : halves_) {
+      halves += halves.empty() ? "" : " and ";
+      halves += h->name() == "vrrp" ? "VRRP" : "IPVS/checkers";
+    }
+    return "Running: " + halves;
+  }
+
   void clear_stats() {
     for (auto& h : halves_) {
       h->clear_stats();
@@ -206,9 +216,10 @@ class Root {
     reload_apply();
     // READY=1 in either case: a rejected configuration leaves the running one,
     // and the daemon is as ready as before; STATUS says which.
-    notify::ready(reloads_failed_ > failed_before_ ? "Running; the last reload was rejected"
-                                                   : "Running");
+    const bool rejected = reloads_failed_ > failed_before_;
     failed_before_ = reloads_failed_;
+    notify::ready(rejected ? running_status() + "; the last reload was rejected"
+                           : running_status());
   }
 
   void reload_apply() {
@@ -316,9 +327,8 @@ int run_daemon(const CliOptions& opts, const ConfigLoader& load, const config::L
               want_vrrp && want_ipvs ? "" : (want_vrrp ? " (VRRP half)" : " (IPVS/checker half)"));
   Root root(io, opts, load, std::move(halves));
   root.start(first.model);
-  notify::ready(want_vrrp && want_ipvs
-                    ? "Running"
-                    : (want_vrrp ? "Running (VRRP half)" : "Running (IPVS/checker half)"));
+  // systemd: both halves have started.
+  notify::ready(root.running_status());
   io.run();
   log::notice("Stopped");
   return kExitOk;
