@@ -177,14 +177,15 @@ std::string render_json(const State& s) {
   nlohmann::ordered_json arr = nlohmann::ordered_json::array();
   for (const auto& v : s.vrrp) {
     nlohmann::ordered_json data;
+    // keepalived's keys, in the order keepalived 2.2.7 writes them.
     data["iname"] = v.name;
-    data["state"] = keepalived_state_code(v.state);
-    data["wantstate"] = keepalived_state_code(v.state);
     data["ifp_ifname"] = v.interface;
     data["vrid"] = v.vrid;
-    data["version"] = v.version;
     data["base_priority"] = v.base_priority;
     data["effective_priority"] = v.effective_priority;
+    data["state"] = keepalived_state_code(v.state);
+    data["wantstate"] = keepalived_state_code(v.state);
+    data["version"] = v.version;
     data["vips"] = v.vips;
     // vigil's own, beside keepalived's keys.
     data["state_name"] = v.state;
