@@ -202,11 +202,41 @@ def main():
         else:
             bad(f"--dump-dir holds {left}")
 
+        def json_dump():
+            """Asks for a fresh keepalived.json and returns it parsed (or None)."""
+            path = os.path.join(dumps, "keepalived.json")
+            if os.path.exists(path):
+                os.remove(path)
+            os.kill(proc.pid, json_sig)
+            if not poll(lambda: os.path.exists(path)):
+                return None
+            with open(path) as f:
+                return json.load(f)
+
+        def vi_1(dump):
+            return next((i for i in dump or [] if i["data"]["iname"] == "VI_1"), None)
+
+        if not DAEMON_ONLY:
+            # Alone on its link VI_1 becomes MASTER (become_master 1); STATS_CLEAR
+            # then zeroes that counter while the state stays.
+            master = poll(lambda: (lambda i: i if i and i["data"]["state"] == 2 else None)(
+                vi_1(json_dump())))
+            if master and master["stats"]["become_master"] >= 1:
+                ok("VI_1 is MASTER in keepalived.json, become_master "
+                   f"{master['stats']['become_master']}")
+            else:
+                bad(f"VI_1 not MASTER with become_master >= 1 within {WAIT} s: {master}")
         os.kill(proc.pid, clear_sig)
         if poll(lambda: "Clearing statistics" in open(os.path.join(work, "vigild.log")).read()):
             ok("STATS_CLEAR handled")
         else:
             bad("STATS_CLEAR: no 'Clearing statistics' in the log")
+        if not DAEMON_ONLY:
+            after = vi_1(json_dump())
+            if after and after["stats"]["become_master"] == 0 and after["data"]["state"] == 2:
+                ok("after STATS_CLEAR: become_master 0, still MASTER")
+            else:
+                bad(f"after STATS_CLEAR: {after}")
         if proc.poll() is None:
             ok("still running after every dump signal")
         else:
