@@ -155,8 +155,13 @@ class DriverImpl final : public Driver {
       next.push_back(make_slot(model, vi));
       fresh.push_back(next.back().get());
     }
-    log::notice("vrrp: reload: {} instance(s) kept, {} (re)started, {} stopped",
-                next.size() - fresh.size(), fresh.size(), old.size());
+    const auto count = [&steps](PlanAction a) {
+      return std::count_if(steps.begin(), steps.end(),
+                           [a](const InstancePlan& p) { return p.action == a; });
+    };
+    log::notice("vrrp: reload: {} instance(s) kept, {} restarted, {} added, {} removed",
+                count(PlanAction::Unchanged), count(PlanAction::Changed), count(PlanAction::Added),
+                count(PlanAction::Removed));
     for (auto& [name, sl] : old) {
       apply(*sl, sl->inst.shutdown(now()));
       sl->timer.cancel();
