@@ -75,14 +75,19 @@ const config::VrrpSyncGroup* group_of(const config::Model& m, const std::string&
   return nullptr;
 }
 
-/// The dump of the named block in `section` ("vrrp_script", "track_file"), null if none.
-Json named_block(const config::Model& model, const char* section, const std::string& name) {
-  const Json j = dump_of([&](config::Model& m) {
+/// The dumps of the blocks instances depend on by name: vrrp_script, track_file and
+/// vrrp_sync_group (made once per model).
+Json shared_blocks(const config::Model& model) {
+  return dump_of([&](config::Model& m) {
     m.vrrp.vrrp_script = model.vrrp.vrrp_script;
     m.vrrp.track_file = model.vrrp.track_file;
     m.vrrp.vrrp_sync_group = model.vrrp.vrrp_sync_group;
   });
-  const Json& s = j.at(section);
+}
+
+/// The dump of the named block in `section` ("vrrp_script", "track_file"), null if none.
+Json named_block(const Json& blocks, const char* section, const std::string& name) {
+  const Json& s = blocks.at(section);
   return s.contains(name) ? s.at(name) : Json();
 }
 
@@ -113,9 +118,9 @@ std::set<std::string> tracked(const config::VrrpInstance& vi, const config::Vrrp
 }
 
 /// Why `now` (running) and `next` (the same name in the next model) differ; empty: they don't.
-std::vector<std::string> instance_changes(const config::Model& running,
+std::vector<std::string> instance_changes(const config::Model& running, const Json& running_blocks,
                                           const config::VrrpInstance& now,
-                                          const config::Model& next,
+                                          const config::Model& next, const Json& next_blocks,
                                           const config::VrrpInstance& then) {
   std::vector<std::string> out = changed_keys(instance_json(now), instance_json(then));
   // Defaults the instance takes from global_defs and garp_group: only what changes the
@@ -135,9 +140,9 @@ std::vector<std::string> instance_changes(const config::Model& running,
   const config::VrrpSyncGroup* g_now = group_of(running, now.name);
   const config::VrrpSyncGroup* g_next = group_of(next, then.name);
   if ((g_now == nullptr) != (g_next == nullptr) ||
-      (g_now != nullptr &&
-       (g_now->name != g_next->name || named_block(running, "vrrp_sync_group", g_now->name) !=
-                                           named_block(next, "vrrp_sync_group", g_next->name)))) {
+      (g_now != nullptr && (g_now->name != g_next->name ||
+                            named_block(running_blocks, "vrrp_sync_group", g_now->name) !=
+                                named_block(next_blocks, "vrrp_sync_group", g_next->name)))) {
     out.push_back("vrrp_sync_group " + (g_next != nullptr ? g_next->name : g_now->name));
   }
   for (const bool scripts : {true, false}) {
@@ -146,7 +151,7 @@ std::vector<std::string> instance_changes(const config::Model& running,
     const std::set<std::string> more = tracked(then, g_next, scripts);
     names.insert(more.begin(), more.end());
     for (const auto& n : names) {
-      if (named_block(running, section, n) != named_block(next, section, n)) {
+      if (named_block(running_blocks, section, n) != named_block(next_blocks, section, n)) {
         out.push_back(fmt::format("{} {}", section, n));
       }
     }
@@ -192,6 +197,8 @@ std::string_view plan_action_name(PlanAction a) {
 
 std::vector<InstancePlan> reload_plan(const config::Model& running, const config::Model& next) {
   std::vector<InstancePlan> plan;
+  const Json running_blocks = shared_blocks(running);
+  const Json next_blocks = shared_blocks(next);
   for (const auto& vi : next.vrrp.vrrp_instance) {
     InstancePlan p;
     p.name = vi.name;
@@ -199,7 +206,7 @@ std::vector<InstancePlan> reload_plan(const config::Model& running, const config
     if (old == nullptr) {
       p.action = PlanAction::Added;
     } else {
-      p.changes = instance_changes(running, *old, next, vi);
+      p.changes = instance_changes(running, running_blocks, *old, next, next_blocks, vi);
       p.action = p.changes.empty() ? PlanAction::Unchanged : PlanAction::Changed;
       p.vips = vips_of(*old);
     }

@@ -104,6 +104,16 @@ TEST_CASE("reload_plan table", "[vrrp][reload_plan]") {
       {"one sync group member changed: the group restarts", v1 + v2 + group("G", "VI_1\n    VI_2"),
        v1 + vi("VI_2", 52, 100, "198.18.100.52/32") + group("G", "VI_1\n    VI_2"),
        "VI_1=changed(sync group member VI_2 restarts) VI_2=changed(priority)"},
+      {"a tracked track_file changed, an unrelated one removed",
+       "track_file tf {\n  file /tmp/a\n  weight -10\n}\ntrack_file other {\n  file /tmp/o\n}\n" +
+           vi("VI_1", 51, 200, "198.18.100.51/32", "  track_file {\n    tf\n  }\n"),
+       "track_file tf {\n  file /tmp/b\n  weight -10\n}\n" +
+           vi("VI_1", 51, 200, "198.18.100.51/32", "  track_file {\n    tf\n  }\n"),
+       "VI_1=changed(track_file tf)"},
+      {"a script the sync group tracks changed",
+       script("chk", "/bin/true") + v1 + v2 + group("G", "VI_1\n  }\n  track_script {\n    chk"),
+       script("chk", "/bin/false") + v1 + v2 + group("G", "VI_1\n  }\n  track_script {\n    chk"),
+       "VI_1=changed(vrrp_script chk) VI_2=unchanged"},
       {"instance joins a sync group", v1 + v2 + group("G", "VI_1"),
        v1 + v2 + group("G", "VI_1\n    VI_2"),
        "VI_1=changed(vrrp_sync_group G) VI_2=changed(vrrp_sync_group G)"},
