@@ -90,7 +90,8 @@ struct Slot {
   int group = -1;  ///< index into groups_, -1: none
   std::size_t group_member = 0;
   std::uint64_t drops_logged = 0;
-  Counters baseline;                                    ///< inst.counters() at the last STATS_CLEAR
+  Counters baseline;              ///< inst.counters() at the last STATS_CLEAR
+  std::uint64_t bad_packets = 0;  ///< adverts for its VRID that did not parse, since the clear
   TimePoint entered{std::chrono::steady_clock::now()};  ///< when it entered its state
 };
 
@@ -190,6 +191,7 @@ class DriverImpl final : public Driver {
       const std::string group =
           s->group >= 0 ? groups_[static_cast<std::size_t>(s->group)].name : std::string();
       out.push_back(describe(s->inst, s->cfg, group, s->baseline, s->entered, t));
+      out.back().packets_dropped += s->bad_packets;
     }
     return out;
   }
@@ -197,6 +199,7 @@ class DriverImpl final : public Driver {
   void clear_stats() override {
     for (auto& s : slots_) {
       s->baseline = s->inst.counters();
+      s->bad_packets = 0;
     }
   }
 
@@ -429,6 +432,13 @@ class DriverImpl final : public Driver {
                           ? parse_ipv4(p.bytes, opts)
                           : parse_ipv6(p.bytes, p.src, p.dst, p.hop_limit, opts);
     if (!r.ok()) {
+      // Counted for the instance it was meant for, when that can be told.
+      if (auto vrid = peek_vrid(p.bytes, key.family)) {
+        auto it = demux_.find({key, *vrid});
+        if (it != demux_.end()) {
+          ++it->second->bad_packets;
+        }
+      }
       const std::uint64_t n = ++bad_packets_;
       if (should_log(n)) {
         log::warning("vrrp: {}: dropped a bad packet from {}: {}: {} ({} so far)",
