@@ -106,4 +106,27 @@ InboundResult parse_ipv6(std::span<const std::uint8_t> payload, const config::Ip
   return in;
 }
 
+std::optional<std::uint8_t> peek_vrid(std::span<const std::uint8_t> bytes, config::Family family) {
+  // The VRID is the second byte of the VRRP header in both versions.
+  if (family == config::Family::Inet6) {
+    return bytes.size() >= 2 ? std::optional<std::uint8_t>(bytes[1]) : std::nullopt;
+  }
+  if (bytes.size() < kIpv4HeaderLen || (bytes[0] >> 4U) != 4) {
+    return std::nullopt;
+  }
+  std::size_t at = static_cast<std::size_t>(bytes[0] & 0x0fU) * 4;
+  if (at < kIpv4HeaderLen) {
+    return std::nullopt;
+  }
+  if (bytes[9] == kIpProtoAh) {
+    if (bytes.size() < at + kAhLen || bytes[at] != kIpProtoVrrp) {
+      return std::nullopt;
+    }
+    at += kAhLen;
+  } else if (bytes[9] != kIpProtoVrrp) {
+    return std::nullopt;
+  }
+  return bytes.size() >= at + 2 ? std::optional<std::uint8_t>(bytes[at + 1]) : std::nullopt;
+}
+
 }  // namespace vigil::vrrp

@@ -61,3 +61,14 @@ foreach(impl_b IN ITEMS keepalived vigild)
     LABELS integration RUN_SERIAL ON TIMEOUT 900 SKIP_RETURN_CODE 77
     ENVIRONMENT "IMPL_B=${impl_b};VIGILD=$<TARGET_FILE:vigild>")
 endforeach()
+
+# SIGHUP with a sync group and a tracked vrrp_script: unrelated changes keep every instance and
+# the script's verdict, a changed member restarts its whole group, a kept instance's script
+# monitoring goes on (vigild as node a).
+foreach(impl_b IN ITEMS keepalived vigild)
+  set(name integration.vrrp.reload_sync.vigild-${impl_b})
+  add_test(NAME ${name} COMMAND ${vrrp_itest_dir}/reload_sync.sh)
+  set_tests_properties(${name} PROPERTIES
+    LABELS integration RUN_SERIAL ON TIMEOUT 900 SKIP_RETURN_CODE 77
+    ENVIRONMENT "IMPL_B=${impl_b};VIGILD=$<TARGET_FILE:vigild>")
+endforeach()

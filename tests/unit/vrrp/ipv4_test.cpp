@@ -120,3 +120,19 @@ TEST_CASE("parse_ipv6 decodes the payload with cmsg data", "[vrrp][ipv6]") {
   CHECK(r.value().advert.addresses == a.addresses);
   CHECK_FALSE(parse_ipv6({}, src, dst, 255).ok());
 }
+
+TEST_CASE("peek_vrid finds the VRID of a packet that fails to parse", "[vrrp][ipv4]") {
+  auto payload = encode(advert(3), ip("192.0.2.1"), ip("224.0.0.18"));
+  payload[6] ^= 0xffU;  // a bad checksum: parse_ipv4 fails
+  const auto pkt = ipv4(payload);
+  REQUIRE_FALSE(parse_ipv4(pkt).ok());
+  CHECK(peek_vrid(pkt, vigil::config::Family::Inet) == std::optional<std::uint8_t>(7));
+  CHECK(peek_vrid(payload, vigil::config::Family::Inet6) == std::optional<std::uint8_t>(7));
+  // Framing too broken to tell.
+  CHECK_FALSE(peek_vrid(std::vector<std::uint8_t>(pkt.begin(), pkt.begin() + 21),
+                        vigil::config::Family::Inet));
+  auto other = pkt;
+  other[9] = 6;  // not VRRP
+  CHECK_FALSE(peek_vrid(other, vigil::config::Family::Inet));
+  CHECK_FALSE(peek_vrid(std::vector<std::uint8_t>{3}, vigil::config::Family::Inet6));
+}

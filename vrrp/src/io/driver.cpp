@@ -5,6 +5,8 @@
 // behaviour; that is all in vigil_vrrp_core.
 #include "vigil/vrrp/io/driver.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
@@ -16,7 +18,6 @@
 #include <variant>
 #include <vector>
 
-#include "vigil/config/dump.hpp"
 #include "vigil/runtime/log.hpp"
 #include "vigil/vrrp/auth.hpp"
 #include "vigil/vrrp/command.hpp"
@@ -62,23 +63,6 @@ HmacMd5 openssl_hmac() {
   };
 }
 
-/// One vrrp_instance block as the normalized dump prints it (no source locations).
-std::string instance_fingerprint(const config::VrrpInstance& vi) {
-  config::Model m;
-  m.vrrp.vrrp_instance.push_back(vi);
-  return config::dump_json(m);
-}
-
-/// What every instance depends on outside its own block: global_defs, vrrp_script,
-/// track_file, vrrp_sync_group, garp_group (the normalized dump, no source locations).
-std::string shared_fingerprint(const config::Model& model) {
-  config::Model m;
-  m.global.global_defs = model.global.global_defs;
-  m.vrrp = model.vrrp;
-  m.vrrp.vrrp_instance.clear();
-  return config::dump_json(m);
-}
-
 /// Sockets are shared by the instances on one interface, family and protocol.
 struct SocketKey {
   std::string ifname;
@@ -106,6 +90,9 @@ struct Slot {
   int group = -1;  ///< index into groups_, -1: none
   std::size_t group_member = 0;
   std::uint64_t drops_logged = 0;
+  Counters baseline;              ///< inst.counters() at the last STATS_CLEAR
+  std::uint64_t bad_packets = 0;  ///< adverts for its VRID that did not parse, since the clear
+  TimePoint entered{std::chrono::steady_clock::now()};  ///< when it entered its state
 };
 
 class DriverImpl final : public Driver {
@@ -141,14 +128,11 @@ class DriverImpl final : public Driver {
   }
 
   void reload(const config::Model& model) override {
-    // Instances are keyed by name (DESIGN §6). One whose block is unchanged keeps
-    // running untouched, with its state, timers and VIPs, as long as nothing it
-    // depends on outside its block changed (scripts, track files, sync groups,
-    // global_defs). Any other is stopped as on shutdown (priority 0, VIPs
-    // released) and started again from the new model; removed ones are stopped.
-    // Compared through the normalized dump, which leaves source locations out: a
-    // block that only moved in the file is unchanged.
-    const bool shared_same = shared_fingerprint(model) == shared_fingerprint(model_);
+    // Instances are keyed by name (DESIGN §6), and reload_plan() decides, from the
+    // two models alone, which keep running untouched (state, timers, VIPs) and which
+    // are stopped as on shutdown (priority 0, VIPs released) and started again from
+    // the new model; removed ones are stopped. The preview prints the same plan.
+    const std::vector<InstancePlan> steps = reload_plan(model_, model);
     std::map<std::string, std::unique_ptr<Slot>> old;
     for (auto& sl : slots_) {
       std::string name = sl->cfg.name;
@@ -159,17 +143,26 @@ class DriverImpl final : public Driver {
     std::vector<Slot*> fresh;
     for (const auto& vi : model.vrrp.vrrp_instance) {
       auto it = old.find(vi.name);
-      if (shared_same && it != old.end() &&
-          instance_fingerprint(it->second->cfg) == instance_fingerprint(vi)) {
+      const auto step = std::find_if(steps.begin(), steps.end(),
+                                     [&](const InstancePlan& p) { return p.name == vi.name; });
+      if (it != old.end() && step != steps.end() && step->action == PlanAction::Unchanged) {
         next.push_back(std::move(it->second));
         old.erase(it);
         continue;
       }
+      if (it != old.end() && step != steps.end()) {
+        log::info("({}) changed: {}", vi.name, fmt::format("{}", fmt::join(step->changes, ", ")));
+      }
       next.push_back(make_slot(model, vi));
       fresh.push_back(next.back().get());
     }
-    log::notice("vrrp: reload: {} instance(s) kept, {} (re)started, {} stopped",
-                next.size() - fresh.size(), fresh.size(), old.size());
+    const auto count = [&steps](PlanAction a) {
+      return std::count_if(steps.begin(), steps.end(),
+                           [a](const InstancePlan& p) { return p.action == a; });
+    };
+    log::notice("vrrp: reload: {} instance(s) kept, {} restarted, {} added, {} removed",
+                count(PlanAction::Unchanged), count(PlanAction::Changed), count(PlanAction::Added),
+                count(PlanAction::Removed));
     for (auto& [name, sl] : old) {
       apply(*sl, sl->inst.shutdown(now()));
       sl->timer.cancel();
@@ -189,6 +182,32 @@ class DriverImpl final : public Driver {
     teardown();
     links_->close();
   }
+
+  [[nodiscard]] std::vector<InstanceStatus> status() const override {
+    const TimePoint t = now();
+    std::vector<InstanceStatus> out;
+    out.reserve(slots_.size());
+    for (const auto& s : slots_) {
+      const std::string group =
+          s->group >= 0 ? groups_[static_cast<std::size_t>(s->group)].name : std::string();
+      out.push_back(describe(s->inst, s->cfg, group, s->baseline, s->entered, t));
+      out.back().packets_dropped += s->bad_packets;
+    }
+    return out;
+  }
+
+  void clear_stats() override {
+    for (auto& s : slots_) {
+      s->baseline = s->inst.counters();
+      s->bad_packets = 0;
+    }
+  }
+
+  [[nodiscard]] std::vector<InstancePlan> plan(const config::Model& next) const override {
+    return reload_plan(model_, next);
+  }
+
+  void set_state_listener(StateListener listener) override { listener_ = std::move(listener); }
 
  private:
   void build(const config::Model& model) {
@@ -413,6 +432,13 @@ class DriverImpl final : public Driver {
                           ? parse_ipv4(p.bytes, opts)
                           : parse_ipv6(p.bytes, p.src, p.dst, p.hop_limit, opts);
     if (!r.ok()) {
+      // Counted for the instance it was meant for, when that can be told.
+      if (auto vrid = peek_vrid(p.bytes, key.family)) {
+        auto it = demux_.find({key, *vrid});
+        if (it != demux_.end()) {
+          ++it->second->bad_packets;
+        }
+      }
       const std::uint64_t n = ++bad_packets_;
       if (should_log(n)) {
         log::warning("vrrp: {}: dropped a bad packet from {}: {}: {} ({} so far)",
@@ -535,10 +561,23 @@ class DriverImpl final : public Driver {
   // ---- actions ----------------------------------------------------------
 
   void apply(Slot& s, std::vector<Action> actions) {
+    ++applying_;
     for (Action& a : actions) {
       std::visit([&](auto& act) { run(s, act); }, a);
     }
     arm(s);
+    --applying_;
+    // The listener hears of state changes once the outermost batch of actions (a sync
+    // group's forced members included) has run: the VIPs are in place by then.
+    if (applying_ == 0 && !changes_.empty()) {
+      std::vector<std::pair<std::string, State>> changes;
+      changes.swap(changes_);
+      for (const auto& [name, state] : changes) {
+        if (listener_) {
+          listener_(name, state);
+        }
+      }
+    }
   }
 
   void arm(Slot& s) {
@@ -659,6 +698,7 @@ class DriverImpl final : public Driver {
   }
 
   void run(Slot& s, const StateChanged& c) {
+    s.entered = now();
     const Settings& st = s.inst.settings();
     log::notice("({}) Entering {} STATE{}", st.name, state_name(c.to),
                 c.reason.empty() ? "" : " (" + c.reason + ")");
@@ -669,6 +709,9 @@ class DriverImpl final : public Driver {
     }
     if (s.group >= 0 && !in_group_update_) {
       follow_group(s, c.to);
+    }
+    if (listener_) {
+      changes_.emplace_back(st.name, c.to);
     }
   }
 
@@ -732,6 +775,9 @@ class DriverImpl final : public Driver {
   bool refresh_pending_ = false;
   std::set<std::string> dirty_ifs_;
   bool in_group_update_ = false;
+  StateListener listener_;
+  int applying_ = 0;                                    ///< apply() nesting depth
+  std::vector<std::pair<std::string, State>> changes_;  ///< for the listener, in order
 };
 
 }  // namespace

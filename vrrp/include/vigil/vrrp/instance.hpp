@@ -135,6 +135,8 @@ class Instance {
   [[nodiscard]] std::uint8_t effective_priority() const;
   [[nodiscard]] const Settings& settings() const { return settings_; }
   [[nodiscard]] const Counters& counters() const { return counters_; }
+  /// The source of the last advert accepted from another router (nullopt before any).
+  [[nodiscard]] const std::optional<config::IpAddress>& last_master() const { return last_master_; }
   /// RFC 5798 Master_Adver_Interval (v3: learned from the Master while Backup; v2: ours).
   [[nodiscard]] Duration master_adver_interval() const { return master_adver_interval_; }
 

@@ -66,4 +66,9 @@ InboundResult parse_ipv6(std::span<const std::uint8_t> payload, const config::Ip
                          const config::IpAddress& dst, int hop_limit,
                          const DecodeOptions& options = {});
 
+/// The VRID a packet that failed to parse was meant for, when its framing is sound enough
+/// to find the VRRP header (IPv4, with or without AH; an IPv6 payload), so that the drop
+/// can be counted for the instance it was addressed to. nullopt otherwise.
+std::optional<std::uint8_t> peek_vrid(std::span<const std::uint8_t> bytes, config::Family family);
+
 }  // namespace vigil::vrrp

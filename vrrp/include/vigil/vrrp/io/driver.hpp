@@ -8,10 +8,16 @@
 #pragma once
 
 #include <boost/asio/io_context.hpp>
+#include <functional>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "vigil/config/model.hpp"
+#include "vigil/vrrp/instance.hpp"
 #include "vigil/vrrp/io/error.hpp"
+#include "vigil/vrrp/reload_plan.hpp"
+#include "vigil/vrrp/status.hpp"
 
 namespace vigil::vrrp::io {
 
@@ -40,6 +46,18 @@ class Driver {
   /// Stops every instance: a Master sends priority 0 and releases its VIPs (unless -V), the
   /// notify_stop scripts run. Synchronous; nothing is left armed on the loop afterwards.
   virtual void stop() = 0;
+
+  /// Every running instance, in configuration order, timed on the loop's clock.
+  [[nodiscard]] virtual std::vector<InstanceStatus> status() const = 0;
+  /// STATS_CLEAR: the counters of status() start again from zero.
+  virtual void clear_stats() = 0;
+  /// What reload(next) would do; reload() acts on exactly this plan.
+  [[nodiscard]] virtual std::vector<InstancePlan> plan(const config::Model& next) const = 0;
+
+  /// Called after every state change of an instance (Init is what a stopped or removed
+  /// instance ends in), once its actions have run. Replaces any earlier listener.
+  using StateListener = std::function<void(const std::string& instance, State state)>;
+  virtual void set_state_listener(StateListener listener) = 0;
 };
 
 }  // namespace vigil::vrrp::io
