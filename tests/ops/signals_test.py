@@ -22,10 +22,6 @@ import time
 
 WAIT = float(os.environ.get("VIGIL_OPS_WAIT", "30"))
 VIGILD = os.environ.get("VIGILD", "")
-# The VRRP half's snapshot (the instances in State) comes with the VRRP
-# helper's branch; until it is merged VIGIL_OPS_DAEMON_ONLY=1 checks the
-# dumps' daemon part only. Unset, the instance must be in every dump.
-DAEMON_ONLY = os.environ.get("VIGIL_OPS_DAEMON_ONLY") == "1"
 
 failures = 0
 
@@ -189,13 +185,13 @@ def main():
                 if not daemon_part(text):
                     bad(f"{name}: unexpected content:\n{text}")
                     continue
-                if not DAEMON_ONLY and not instance_part(text):
+                if not instance_part(text):
                     bad(f"{name}: vrrp_instance VI_1 missing:\n{text}")
                     continue
             except (ValueError, KeyError, TypeError) as e:
                 bad(f"{name}: cannot read it ({e}):\n{text}")
                 continue
-            ok(f"signal {sig} wrote {name}" + (" (daemon part only)" if DAEMON_ONLY else ""))
+            ok(f"signal {sig} wrote {name}")
         left = sorted(os.listdir(dumps))
         if left == ["keepalived.data", "keepalived.json", "keepalived.stats"]:
             ok("no temporary files left in --dump-dir")
@@ -216,27 +212,25 @@ def main():
         def vi_1(dump):
             return next((i for i in dump or [] if i["data"]["iname"] == "VI_1"), None)
 
-        if not DAEMON_ONLY:
-            # Alone on its link VI_1 becomes MASTER (become_master 1); STATS_CLEAR
-            # then zeroes that counter while the state stays.
-            master = poll(lambda: (lambda i: i if i and i["data"]["state"] == 2 else None)(
-                vi_1(json_dump())))
-            if master and master["stats"]["become_master"] >= 1:
-                ok("VI_1 is MASTER in keepalived.json, become_master "
-                   f"{master['stats']['become_master']}")
-            else:
-                bad(f"VI_1 not MASTER with become_master >= 1 within {WAIT} s: {master}")
+        # Alone on its link VI_1 becomes MASTER (become_master 1); STATS_CLEAR
+        # then zeroes that counter while the state stays.
+        master = poll(lambda: (lambda i: i if i and i["data"]["state"] == 2 else None)(
+            vi_1(json_dump())))
+        if master and master["stats"]["become_master"] >= 1:
+            ok("VI_1 is MASTER in keepalived.json, become_master "
+               f"{master['stats']['become_master']}")
+        else:
+            bad(f"VI_1 not MASTER with become_master >= 1 within {WAIT} s: {master}")
         os.kill(proc.pid, clear_sig)
         if poll(lambda: "Clearing statistics" in open(os.path.join(work, "vigild.log")).read()):
             ok("STATS_CLEAR handled")
         else:
             bad("STATS_CLEAR: no 'Clearing statistics' in the log")
-        if not DAEMON_ONLY:
-            after = vi_1(json_dump())
-            if after and after["stats"]["become_master"] == 0 and after["data"]["state"] == 2:
-                ok("after STATS_CLEAR: become_master 0, still MASTER")
-            else:
-                bad(f"after STATS_CLEAR: {after}")
+        after = vi_1(json_dump())
+        if after and after["stats"]["become_master"] == 0 and after["data"]["state"] == 2:
+            ok("after STATS_CLEAR: become_master 0, still MASTER")
+        else:
+            bad(f"after STATS_CLEAR: {after}")
         if proc.poll() is None:
             ok("still running after every dump signal")
         else:
