@@ -40,11 +40,9 @@ struct CliOptions {
   bool strict = false;              ///< vigil: unknown keywords are errors
   bool no_interface_check = false;  ///< vigil: don't require interfaces to exist here
   bool dry_run = false;             ///< vigil: -C prints its IPVS ops instead of applying them
-  std::chrono::milliseconds ipvs_resync{5000};      ///< vigil: IPVS drift-repair interval
-  bool no_syslog = false;                           ///< -G
-  std::string control_socket = "/run/vigild.sock";  ///< vigil: "" = none
-  std::optional<std::string> metrics_listen;        ///< vigil: ADDR:PORT, off by default
-  bool all_config = false;                          ///< -e
+  std::chrono::milliseconds ipvs_resync{5000};  ///< vigil: IPVS drift-repair interval
+  bool no_syslog = false;                       ///< -G
+  bool all_config = false;                      ///< -e
   std::optional<std::string> config_id;
   std::string pid_file = "/run/keepalived.pid";
   std::string vrrp_pid_file = "/run/keepalived_vrrp.pid";
@@ -58,6 +56,11 @@ struct CliOptions {
   bool show_version = false;
   bool show_help = false;
   std::vector<std::string> ignored;  ///< accepted for compatibility, no effect yet
+
+  // vigil: the control socket (`vigild status`, `reload --dry-run`); "" = none.
+  std::string control_socket = "/run/vigild.sock";
+  // vigil: serve metrics at http://ADDR:PORT/metrics; off by default.
+  std::optional<std::string> metrics_listen;
 };
 
 /// Parses argv. On a usage error returns nullopt and writes the message to err.
