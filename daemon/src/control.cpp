@@ -367,6 +367,16 @@ struct ClientOp : std::enable_shared_from_this<ClientOp> {
     }
   }
 
+  /// The daemon dropped us (busy with too many clients, or stopping).
+  void io_failed(const char* doing, const boost::system::error_code& ec) {
+    if (ec == asio::error::broken_pipe || ec == asio::error::connection_reset) {
+      fail(ControlError::Protocol, "vigild closed the connection without answering (" +
+                                       ec.message() + "); too many clients?");
+    } else {
+      fail(ControlError::Other, std::string(doing) + " on " + path + ": " + ec.message());
+    }
+  }
+
   void start(std::chrono::milliseconds timeout) {
     auto self = shared_from_this();
     timer.expires_after(timeout);
@@ -394,8 +404,7 @@ struct ClientOp : std::enable_shared_from_this<ClientOp> {
                             return;
                           }
                           if (wec) {
-                            self->fail(ControlError::Other, "cannot send the request to " +
-                                                                self->path + ": " + wec.message());
+                            self->io_failed("sending the request", wec);
                             return;
                           }
                           self->read();
@@ -405,23 +414,22 @@ struct ClientOp : std::enable_shared_from_this<ClientOp> {
 
   void read() {
     auto self = shared_from_this();
-    sock.async_read_some(
-        asio::buffer(chunk), [self](const boost::system::error_code& ec, std::size_t n) {
-          if (self->finished) {
-            return;
-          }
-          self->answer.append(self->chunk.data(), n);
-          if (self->answer.size() > kMaxAnswer) {
-            self->fail(ControlError::Protocol, "the answer is too large");
-          } else if (ec == asio::error::eof) {
-            self->parse();
-          } else if (ec) {
-            self->fail(ControlError::Other,
-                       "reading the answer from " + self->path + ": " + ec.message());
-          } else {
-            self->read();
-          }
-        });
+    sock.async_read_some(asio::buffer(chunk),
+                         [self](const boost::system::error_code& ec, std::size_t n) {
+                           if (self->finished) {
+                             return;
+                           }
+                           self->answer.append(self->chunk.data(), n);
+                           if (self->answer.size() > kMaxAnswer) {
+                             self->fail(ControlError::Protocol, "the answer is too large");
+                           } else if (ec == asio::error::eof) {
+                             self->parse();
+                           } else if (ec) {
+                             self->io_failed("reading the answer", ec);
+                           } else {
+                             self->read();
+                           }
+                         });
   }
 
   void parse() {

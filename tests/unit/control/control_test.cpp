@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <boost/asio.hpp>
@@ -430,4 +431,63 @@ TEST_CASE("control: --control-socket and --metrics-listen options", "[control][c
     CHECK_FALSE(o);
     CHECK(err.find("--metrics-listen") != std::string::npos);
   }
+}
+
+TEST_CASE("control: connections past the limit are closed at once", "[control]") {
+  TempDir dir;
+  asio::io_context io;
+  Fake f;
+  ControlServerOptions o;
+  o.max_connections = 2;
+  o.read_timeout = 300ms;
+  ControlServer server(io, f.handlers(), o);
+  REQUIRE(server.start(dir.sock()).empty());
+  // Two silent clients hold both places...
+  local::socket a(io);
+  local::socket b(io);
+  a.connect(local::endpoint(dir.sock()));
+  b.connect(local::endpoint(dir.sock()));
+  vigil::test::run_for(io, 50ms);
+  // ...so a third is closed without an answer, well before the read timeout.
+  const auto before = std::chrono::steady_clock::now();
+  const ControlReply r = ask(io, dir.sock(), "status");
+  CHECK(r.error == ControlError::Protocol);
+  CHECK(std::chrono::steady_clock::now() - before < 300ms);
+  // Once the silent ones time out, the server answers again.
+  bool ok = false;
+  REQUIRE(vigil::test::run_until(io, [&] {
+    ok = ask(io, dir.sock(), "status").status == "OK";
+    return ok;
+  }));
+}
+
+TEST_CASE("control: another user cannot use the socket", "[control]") {
+  TempDir dir;
+  asio::io_context io;
+  Fake f;
+  ControlServer server(io, f.handlers());
+  REQUIRE(server.start(dir.sock()).empty());
+  if (::geteuid() != 0) {
+    // Without root there is no other user to become; the mode is what keeps them out.
+    struct stat st {};
+    REQUIRE(::stat(dir.sock().c_str(), &st) == 0);
+    CHECK((st.st_mode & 077) == 0);
+    return;
+  }
+  // Let "nobody" reach the socket file, so the refusal comes from its mode.
+  std::filesystem::permissions(dir.path, std::filesystem::perms::others_exec,
+                               std::filesystem::perm_options::add);
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    if (::setgid(65534) != 0 || ::setuid(65534) != 0) {
+      ::_exit(99);
+    }
+    const ControlReply r = control_request(dir.sock(), "status", 5s);
+    ::_exit(static_cast<int>(r.error));
+  }
+  int st = 0;
+  REQUIRE(::waitpid(child, &st, 0) == child);
+  REQUIRE(WIFEXITED(st));
+  CHECK(WEXITSTATUS(st) == static_cast<int>(ControlError::PermissionDenied));
 }
