@@ -16,6 +16,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <filesystem>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -245,9 +246,15 @@ ControlServer::~ControlServer() {
   stop();
 }
 
-std::string ControlServer::start(const std::string& path) {
-  if (path.empty()) {
+std::string ControlServer::start(const std::string& given) {
+  if (given.empty()) {
     return "no path";
+  }
+  // Absolute, so stop() finds it after the daemon has chdir'ed to "/".
+  std::error_code fec;
+  const std::string path = std::filesystem::absolute(given, fec).string();
+  if (fec) {
+    return given + ": " + fec.message();
   }
   if (path.size() >= sizeof(sockaddr_un{}.sun_path)) {
     return path + ": path too long for a Unix socket";

@@ -491,3 +491,18 @@ TEST_CASE("control: another user cannot use the socket", "[control]") {
   REQUIRE(WIFEXITED(st));
   CHECK(WEXITSTATUS(st) == static_cast<int>(ControlError::PermissionDenied));
 }
+
+TEST_CASE("control: a relative socket path is removed at stop even after a chdir", "[control]") {
+  TempDir dir;
+  asio::io_context io;
+  Fake f;
+  const auto cwd = std::filesystem::current_path();
+  std::filesystem::current_path(dir.path);
+  ControlServer server(io, f.handlers());
+  const std::string why = server.start("rel.sock");
+  std::filesystem::current_path(cwd);  // as the daemon leaves for "/" when it detaches
+  REQUIRE(why.empty());
+  CHECK(std::filesystem::exists(dir.path / "rel.sock"));
+  server.stop();
+  CHECK_FALSE(std::filesystem::exists(dir.path / "rel.sock"));
+}
