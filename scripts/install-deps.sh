@@ -16,6 +16,8 @@ pkgs=(
   # Health-check lab and bench (tests/vm/hc, bench/hc_bench.sh): the client's
   # requests, and the local server behind 10,000 real servers.
   curl python3
+  # Metrics tests (tests/unit/control): the reference Prometheus/OpenMetrics parsers.
+  python3-prometheus-client
   # VM tests (tests/vm): qemu boots Debian's kernel; kmod gives depmod on the
   # host and modprobe in the guest (which runs the host's root); cpio, xz and
   # zstd build the initramfs and unpack the kernel.

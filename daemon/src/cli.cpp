@@ -17,6 +17,8 @@
 #include <string_view>
 #include <utility>
 
+#include "control.hpp"
+#include "metrics.hpp"
 #include "vigil/config/dump.hpp"
 #include "vigil/config/load.hpp"
 #include "vigil/daemon/checker.hpp"
@@ -37,6 +39,8 @@ enum LongOnly : int {
   kOptDryRun,
   kOptIpvsResync,
   kOptDumpDir,
+  kOptControlSocket,
+  kOptMetricsListen,
 };
 
 constexpr const char* kShortOpts = "f:PCBlDS:g:GXVIRndp:r:Tc:ab:s:ei:xA:u:mM::t::vh";
@@ -83,6 +87,8 @@ const option kLongOpts[] = {
     {"dry-run", no_argument, nullptr, kOptDryRun},
     {"ipvs-resync", required_argument, nullptr, kOptIpvsResync},
     {"dump-dir", required_argument, nullptr, kOptDumpDir},
+    {"control-socket", required_argument, nullptr, kOptControlSocket},
+    {"metrics-listen", required_argument, nullptr, kOptMetricsListen},
     {"version", no_argument, nullptr, 'v'},
     {"help", no_argument, nullptr, 'h'},
     {nullptr, 0, nullptr, 0},
@@ -169,6 +175,10 @@ std::string usage() {
                                 (default 5)
       --dump-dir=DIR           Where the DATA, STATS and JSON signals write
                                 keepalived.data/.stats/.json (default /tmp)
+      --control-socket=PATH    The socket `vigild status` and `reload --dry-run` use
+                                (default /run/vigild.sock; '' or 'none': no socket)
+      --metrics-listen=ADDR:PORT  Serve Prometheus/OpenMetrics at http://ADDR:PORT/metrics
+                                (off by default; IPv6 as [ADDR]:PORT)
   -v, --version                Display the version number
   -h, --help                   Display this help message
 Exit status with -t: 0 valid, 4 cannot run, 5 errors (would run), 6 script security.
@@ -178,6 +188,10 @@ Exit status with -t: 0 valid, 4 cannot run, 5 errors (would run), 6 script secur
   vigild genhash -s SERVER [-p PORT] [-u PATH] [-S [-I]] [-V VHOST] [-P 1.0|1.0c|1.1]
                  [-t SECONDS] [-m FWMARK] [-v]    (also: vigild --genhash ...)
                                Print the MD5 digest of a page, for a url block's digest
+  vigild status [--json] [--socket PATH]
+                               The running daemon's instances, servers and checks
+  vigild reload --dry-run [--socket PATH]
+                               What a SIGHUP would change, without applying it
 )";
 }
 
@@ -289,6 +303,18 @@ std::optional<CliOptions> parse_args(int argc, char** argv, std::ostream& err) {
         }
         o.dump_dir = arg;
         break;
+      case kOptControlSocket:
+        o.control_socket = arg == "none" ? "" : arg;
+        break;
+      case kOptMetricsListen: {
+        std::string why;
+        if (!parse_listen_address(arg, why)) {
+          err << "vigild: --metrics-listen=" << arg << ": " << why << "\n";
+          return std::nullopt;
+        }
+        o.metrics_listen = arg;
+        break;
+      }
       case 'G':
         o.no_syslog = true;
         break;
@@ -371,6 +397,12 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   if (argc >= 2 &&
       (std::string_view(argv[1]) == "genhash" || std::string_view(argv[1]) == "--genhash")) {
     return run_genhash(argc - 1, argv + 1, out, err);
+  }
+  if (argc >= 2 && std::string_view(argv[1]) == "status") {
+    return run_status(argc - 1, argv + 1, out, err);
+  }
+  if (argc >= 2 && std::string_view(argv[1]) == "reload") {
+    return run_reload(argc - 1, argv + 1, out, err);
   }
   auto opts = parse_args(argc, argv, err);
   if (!opts) {

@@ -22,8 +22,10 @@
 #include <string>
 #include <vector>
 
+#include "control.hpp"
 #include "dumps.hpp"
 #include "ipvs_half.hpp"
+#include "metrics.hpp"
 #include "notify.hpp"
 #include "state.hpp"
 #include "vigil/config/diagnostic.hpp"
@@ -310,6 +312,37 @@ int run_daemon(const CliOptions& opts, const ConfigLoader& load, const config::L
     }
     halves.push_back(std::move(h));
   }
+  // The control socket and the metrics listener are bound before we detach,
+  // so a bad --metrics-listen is reported on the terminal. They answer only
+  // once the loop runs, when `root` is set.
+  Root* root_ptr = nullptr;
+  auto state_fn = [&root_ptr]() { return root_ptr->state(); };
+  std::unique_ptr<ControlServer> control;
+  if (!opts.control_socket.empty()) {
+    control = std::make_unique<ControlServer>(
+        io, ControlHandlers{state_fn, [&root_ptr]() {
+                              auto p = root_ptr->preview();
+                              return ControlPreview{p.ok, std::move(p.lines)};
+                            }});
+    // Not fatal: several daemons may share a host's /run (tests, namespaces).
+    if (std::string why = control->start(opts.control_socket); !why.empty()) {
+      log::warning("control socket: {}; `vigild status` will not reach this daemon", why);
+      control.reset();
+    }
+  }
+  std::unique_ptr<MetricsServer> metrics;
+  if (opts.metrics_listen) {
+    std::string why;
+    const auto at = parse_listen_address(*opts.metrics_listen, why);
+    metrics = std::make_unique<MetricsServer>(io, state_fn);
+    if (at) {
+      why = metrics->start(*at);
+    }
+    if (!why.empty()) {
+      log::error("--metrics-listen={}: {}", *opts.metrics_listen, why);
+      return kExitFatal;
+    }
+  }
   if (!opts.dont_fork && !daemonize()) {
     log::error("cannot detach from the terminal");
     return kExitFatal;
@@ -326,10 +359,18 @@ int run_daemon(const CliOptions& opts, const ConfigLoader& load, const config::L
   log::notice("Starting vigild {}{}", VIGIL_VERSION,
               want_vrrp && want_ipvs ? "" : (want_vrrp ? " (VRRP half)" : " (IPVS/checker half)"));
   Root root(io, opts, load, std::move(halves));
+  root_ptr = &root;
   root.start(first.model);
   // systemd: both halves have started.
   notify::ready(root.running_status());
   io.run();
+  // The socket file goes with the daemon (a killed daemon's is replaced at the next start).
+  if (control) {
+    control->stop();
+  }
+  if (metrics) {
+    metrics->stop();
+  }
   log::notice("Stopped");
   return kExitOk;
 }

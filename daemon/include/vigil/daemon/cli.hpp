@@ -59,6 +59,11 @@ struct CliOptions {
   bool show_version = false;
   bool show_help = false;
   std::vector<std::string> ignored;  ///< accepted for compatibility, no effect yet
+
+  // vigil: the control socket (`vigild status`, `reload --dry-run`); "" = none.
+  std::string control_socket = "/run/vigild.sock";
+  // vigil: serve metrics at http://ADDR:PORT/metrics; off by default.
+  std::optional<std::string> metrics_listen;
 };
 
 /// Parses argv. On a usage error returns nullopt and writes the message to err.

@@ -1,0 +1,508 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The control socket end to end: a real Unix socket in a temp directory, the
+// server on a test loop with a fake state provider, the client both async on
+// the same loop and as the `vigild status` / `vigild reload --dry-run`
+// subcommands (then the server's loop runs on a thread of its own).
+#include "control.hpp"
+
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/asio.hpp>
+#include <catch2/catch.hpp>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+#include "loop.hpp"
+#include "sample_state.hpp"
+#include "status_render.hpp"
+#include "vigil/daemon/cli.hpp"
+
+using namespace vigil::daemon;
+namespace asio = boost::asio;
+using local = asio::local::stream_protocol;
+using namespace std::chrono_literals;
+
+namespace {
+
+/// A fresh directory per test case, removed after it.
+struct TempDir {
+  std::filesystem::path path;
+  TempDir() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "vigil-ctl-XXXXXX").string();
+    REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
+    path = tmpl;
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  TempDir(TempDir&&) = delete;
+  TempDir& operator=(TempDir&&) = delete;
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+  [[nodiscard]] std::string sock() const { return (path / "vigild.sock").string(); }
+};
+
+/// The fake daemon: a fixed State and a preview that tests set.
+struct Fake {
+  State state = vigil::test::sample_state();
+  ControlPreview preview{true, {"vrrp: VI_1: priority 150 -> 200", "ipvs: add 198.18.0.14:80"}};
+  int state_calls = 0;
+  ControlHandlers handlers() {
+    return ControlHandlers{[this] {
+                             ++state_calls;
+                             return state;
+                           },
+                           [this] { return preview; }};
+  }
+};
+
+ControlReply ask(asio::io_context& io, const std::string& path, const std::string& req) {
+  std::optional<ControlReply> got;
+  async_control_request(io, path, req, 5s, [&got](ControlReply r) { got = std::move(r); });
+  REQUIRE(vigil::test::run_until(io, [&] { return got.has_value(); }));
+  return *got;
+}
+
+/// Writes raw bytes and reads until the server closes (or the bound passes).
+std::string raw_exchange(asio::io_context& io, const std::string& path, const std::string& bytes,
+                         bool& closed) {
+  local::socket s(io);
+  s.connect(local::endpoint(path));
+  if (!bytes.empty()) {
+    asio::write(s, asio::buffer(bytes));
+  }
+  std::string got;
+  std::array<char, 4096> chunk{};
+  closed = false;
+  std::function<void()> rd = [&] {
+    s.async_read_some(asio::buffer(chunk), [&](const boost::system::error_code& ec, std::size_t n) {
+      got.append(chunk.data(), n);
+      if (ec) {
+        closed = true;
+      } else {
+        rd();
+      }
+    });
+  };
+  rd();
+  vigil::test::run_until(io, [&] { return closed; });
+  return got;
+}
+
+struct Cli {
+  int rc;
+  std::string out;
+  std::string err;
+};
+
+Cli cli(std::vector<std::string> args) {
+  args.insert(args.begin(), "vigild");
+  std::vector<char*> argv;
+  for (auto& a : args) {
+    argv.push_back(a.data());
+  }
+  argv.push_back(nullptr);
+  std::ostringstream out;
+  std::ostringstream err;
+  const int rc = run_cli(static_cast<int>(args.size()), argv.data(), out, err);
+  return {rc, out.str(), err.str()};
+}
+
+/// Runs a server loop on its own thread while the blocking client runs here.
+struct ServerThread {
+  asio::io_context io;
+  Fake fake;
+  ControlServer server{io, fake.handlers()};
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
+  std::thread t;
+  explicit ServerThread(const std::string& path, std::optional<ControlPreview> preview = {}) {
+    if (preview) {
+      fake.preview = *preview;  // before the loop's thread exists
+    }
+    REQUIRE(server.start(path).empty());
+    work.emplace(io.get_executor());
+    t = std::thread([this] { io.run(); });
+  }
+  ServerThread(const ServerThread&) = delete;
+  ServerThread& operator=(const ServerThread&) = delete;
+  ServerThread(ServerThread&&) = delete;
+  ServerThread& operator=(ServerThread&&) = delete;
+  ~ServerThread() {
+    work.reset();
+    io.stop();
+    t.join();
+  }
+};
+
+}  // namespace
+
+TEST_CASE("control: the wire answers for each request", "[control]") {
+  Fake f;
+  const auto h = f.handlers();
+  CHECK(control_answer("status", h) == "OK\n" + render_status_text(f.state));
+  CHECK(control_answer("status json", h) == "OK\n" + render_status_json(f.state));
+  CHECK(control_answer("status\r", h).rfind("OK\n", 0) == 0);
+  CHECK(control_answer("reload preview", h) ==
+        "OK\nvrrp: VI_1: priority 150 -> 200\nipvs: add 198.18.0.14:80\n");
+  f.preview = {false, {"/etc/k.conf:3:5: error: unknown keyword 'foo'"}};
+  CHECK(control_answer("reload preview", f.handlers()) ==
+        "FAILED\n/etc/k.conf:3:5: error: unknown keyword 'foo'\n");
+  for (const char* bad : {"", "STATUS", "status xml", "reload", "\x01\x02"}) {
+    INFO(bad);
+    CHECK(control_answer(bad, h).rfind("ERROR ", 0) == 0);
+  }
+  ControlHandlers throwing{[]() -> State { throw std::runtime_error("boom"); }, nullptr};
+  CHECK(control_answer("status", throwing) == "ERROR internal error: boom\n");
+}
+
+TEST_CASE("control: server and client on a real Unix socket", "[control]") {
+  TempDir dir;
+  asio::io_context io;
+  Fake f;
+  ControlServer server(io, f.handlers());
+  REQUIRE(server.start(dir.sock()).empty());
+
+  struct stat st {};
+  REQUIRE(::lstat(dir.sock().c_str(), &st) == 0);
+  CHECK(S_ISSOCK(st.st_mode));
+  CHECK((st.st_mode & 0777) == 0600);
+  CHECK(st.st_uid == ::geteuid());
+
+  ControlReply r = ask(io, dir.sock(), "status");
+  CHECK(r.error == ControlError::None);
+  CHECK(r.status == "OK");
+  CHECK(r.body == render_status_text(f.state));
+
+  r = ask(io, dir.sock(), "status json");
+  CHECK(r.status == "OK");
+  CHECK(nlohmann::json::parse(r.body)["daemon"]["reloads_failed"] == 1);
+
+  r = ask(io, dir.sock(), "reload preview");
+  CHECK(r.status == "OK");
+  CHECK(r.body == "vrrp: VI_1: priority 150 -> 200\nipvs: add 198.18.0.14:80\n");
+
+  r = ask(io, dir.sock(), "what");
+  CHECK(r.error == ControlError::None);
+  CHECK(r.status.rfind("ERROR unknown request", 0) == 0);
+
+  server.stop();
+  CHECK_FALSE(std::filesystem::exists(dir.sock()));
+  r = ask(io, dir.sock(), "status");
+  CHECK(r.error == ControlError::NotRunning);
+  CHECK(r.message.find("not running") != std::string::npos);
+}
+
+TEST_CASE("control: many clients at once", "[control]") {
+  TempDir dir;
+  asio::io_context io;
+  Fake f;
+  ControlServer server(io, f.handlers());
+  REQUIRE(server.start(dir.sock()).empty());
+  constexpr int kClients = 40;
+  int ok = 0;
+  int answered = 0;
+  for (int i = 0; i < kClients; ++i) {
+    async_control_request(io, dir.sock(), i % 2 == 0 ? "status" : "status json", 5s,
+                          [&](const ControlReply& r) {
+                            ++answered;
+                            ok += r.status == "OK" ? 1 : 0;
+                          });
+  }
+  REQUIRE(vigil::test::run_until(io, [&] { return answered == kClients; }));
+  CHECK(ok == kClients);
+  CHECK(f.state_calls == kClients);
+}
+
+TEST_CASE("control: bad, overlong and stuck clients", "[control]") {
+  TempDir dir;
+  asio::io_context io;
+  Fake f;
+  ControlServerOptions o;
+  o.read_timeout = 200ms;
+  ControlServer server(io, f.handlers(), o);
+  REQUIRE(server.start(dir.sock()).empty());
+  bool closed = false;
+
+  SECTION("overlong request") {
+    const std::string got = raw_exchange(io, dir.sock(), std::string(1000, 'x'), closed);
+    CHECK(closed);
+    CHECK(got == "ERROR request too long\n");
+  }
+  SECTION("garbage line") {
+    const std::string got = raw_exchange(io, dir.sock(), std::string("\x00\xff\n", 3), closed);
+    CHECK(closed);
+    CHECK(got.rfind("ERROR unknown request", 0) == 0);
+  }
+  SECTION("a request without its newline, then end of input") {
+    local::socket s(io);
+    s.connect(local::endpoint(dir.sock()));
+    asio::write(s, asio::buffer(std::string("status")));
+    s.shutdown(local::socket::shutdown_send);
+    std::string got;
+    std::array<char, 65536> chunk{};
+    bool done = false;
+    std::function<void()> rd = [&] {
+      s.async_read_some(asio::buffer(chunk),
+                        [&](const boost::system::error_code& ec, std::size_t n) {
+                          got.append(chunk.data(), n);
+                          if (ec) {
+                            done = true;
+                          } else {
+                            rd();
+                          }
+                        });
+    };
+    rd();
+    REQUIRE(vigil::test::run_until(io, [&] { return done; }));
+    CHECK(got.rfind("OK\nDaemon\n", 0) == 0);
+  }
+  SECTION("a client that says nothing is dropped after the read timeout") {
+    const auto before = std::chrono::steady_clock::now();
+    const std::string got = raw_exchange(io, dir.sock(), "", closed);
+    CHECK(closed);
+    CHECK(got.empty());
+    CHECK(std::chrono::steady_clock::now() - before >= 150ms);
+    // ...and the server still answers others.
+    CHECK(ask(io, dir.sock(), "status").status == "OK");
+  }
+}
+
+TEST_CASE("control: the socket file at start and stop", "[control]") {
+  TempDir dir;
+  asio::io_context io;
+  Fake f;
+
+  SECTION("a stale socket from a killed daemon is replaced") {
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    sockaddr_un sa{};
+    sa.sun_family = AF_UNIX;
+    std::strcpy(sa.sun_path, dir.sock().c_str());
+    // NOLINTNEXTLINE(cppcoreguidelines-pro-type-reinterpret-cast)
+    REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof(sa)) == 0);
+    ::close(fd);  // the file stays, nobody listens
+    CHECK(ask(io, dir.sock(), "status").error == ControlError::NotRunning);
+    ControlServer server(io, f.handlers());
+    CHECK(server.start(dir.sock()).empty());
+    CHECK(ask(io, dir.sock(), "status").status == "OK");
+  }
+  SECTION("a live socket (another daemon) is left alone") {
+    ControlServer first(io, f.handlers());
+    REQUIRE(first.start(dir.sock()).empty());
+    ControlServer second(io, f.handlers());
+    const std::string why = second.start(dir.sock());
+    CHECK(why.find("in use") != std::string::npos);
+    second.stop();
+    CHECK(std::filesystem::exists(dir.sock()));
+    CHECK(ask(io, dir.sock(), "status").status == "OK");
+  }
+  SECTION("a file that is not a socket is not replaced") {
+    std::ofstream(dir.sock()) << "keep me\n";
+    ControlServer server(io, f.handlers());
+    CHECK(server.start(dir.sock()).find("not a socket") != std::string::npos);
+    CHECK(std::filesystem::is_regular_file(dir.sock()));
+  }
+  SECTION("a socket replaced by someone else is not removed at stop") {
+    ControlServer server(io, f.handlers());
+    REQUIRE(server.start(dir.sock()).empty());
+    std::filesystem::remove(dir.sock());
+    std::ofstream(dir.sock()) << "new\n";
+    server.stop();
+    CHECK(std::filesystem::is_regular_file(dir.sock()));
+  }
+  SECTION("a path too long for a Unix socket") {
+    ControlServer server(io, f.handlers());
+    CHECK(server.start(dir.path.string() + "/" + std::string(120, 'a')).find("too long") !=
+          std::string::npos);
+  }
+  SECTION("a directory that does not exist") {
+    ControlServer server(io, f.handlers());
+    CHECK(server.start(dir.path.string() + "/no/such/dir/s").find("cannot create") !=
+          std::string::npos);
+  }
+}
+
+TEST_CASE("control: vigild status and reload --dry-run against a server", "[control][cli]") {
+  TempDir dir;
+  {
+    ServerThread srv(dir.sock());
+    Cli c = cli({"status", "--socket", dir.sock()});
+    CHECK(c.rc == kControlOk);
+    CHECK(c.out == render_status_text(vigil::test::sample_state()));
+    CHECK(c.err.empty());
+
+    c = cli({"status", "--json", "--socket=" + dir.sock()});
+    CHECK(c.rc == kControlOk);
+    CHECK(nlohmann::json::parse(c.out)["vrrp"][0]["state"] == "MASTER");
+
+    c = cli({"reload", "--dry-run", "--socket", dir.sock()});
+    CHECK(c.rc == kControlOk);
+    CHECK(c.out == "vrrp: VI_1: priority 150 -> 200\nipvs: add 198.18.0.14:80\n");
+  }
+  {
+    ServerThread srv(dir.sock(), ControlPreview{true, {}});
+    Cli c = cli({"reload", "--dry-run", "--socket", dir.sock()});
+    CHECK(c.rc == kControlOk);
+    CHECK(c.out.find("No changes") != std::string::npos);
+  }
+  {
+    ServerThread srv(dir.sock(),
+                     ControlPreview{false, {"/etc/k.conf:3:5: error: unknown keyword 'foo'"}});
+    Cli c = cli({"reload", "--dry-run", "--socket", dir.sock()});
+    CHECK(c.rc == kControlConfigErrors);
+    CHECK(c.out.empty());
+    CHECK(c.err.find("/etc/k.conf:3:5: error: unknown keyword 'foo'\n") == 0);
+    CHECK(c.err.find("would be rejected") != std::string::npos);
+  }
+}
+
+TEST_CASE("control: client errors and usage", "[control][cli]") {
+  TempDir dir;
+  Cli c = cli({"status", "--socket", dir.sock()});
+  CHECK(c.rc == kControlNotRunning);
+  CHECK(c.err.find("vigild is not running: no control socket at " + dir.sock()) !=
+        std::string::npos);
+
+  c = cli({"reload", "--dry-run", "--socket", dir.sock()});
+  CHECK(c.rc == kControlNotRunning);
+
+  c = cli({"reload", "--socket", dir.sock()});
+  CHECK(c.rc == kControlUsage);
+  CHECK(c.err.find("SIGHUP") != std::string::npos);
+
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"status", "--bogus"},
+                                               {"status", "--socket"},
+                                               {"status", "--socket="},
+                                               {"status", "--timeout", "0"},
+                                               {"status", "--timeout=x"},
+                                               {"reload", "--json"},
+                                               {"status", "--dry-run"}}) {
+    INFO(args[1]);
+    c = cli(args);
+    CHECK(c.rc == kControlUsage);
+    CHECK(c.err.find("Usage: vigild") != std::string::npos);
+  }
+  c = cli({"status", "--help"});
+  CHECK(c.rc == kControlOk);
+  CHECK(c.out.find("Usage: vigild status") == 0);
+
+  // A server that accepts but never answers: the client gives up in time.
+  asio::io_context io;
+  local::acceptor mute(io, local::endpoint(dir.sock()));
+  c = cli({"status", "--socket", dir.sock(), "--timeout", "0.2"});
+  CHECK(c.rc == kControlNoAnswer);
+  CHECK(c.err.find("no answer from vigild") != std::string::npos);
+}
+
+TEST_CASE("control: --control-socket and --metrics-listen options", "[control][cli]") {
+  auto parse = [](std::vector<std::string> args) {
+    args.insert(args.begin(), "vigild");
+    std::vector<char*> argv;
+    for (auto& a : args) {
+      argv.push_back(a.data());
+    }
+    argv.push_back(nullptr);
+    std::ostringstream err;
+    auto o = parse_args(static_cast<int>(args.size()), argv.data(), err);
+    return std::make_pair(o, err.str());
+  };
+  auto [d, e0] = parse({});
+  REQUIRE(d);
+  CHECK(d->control_socket == "/run/vigild.sock");
+  CHECK_FALSE(d->metrics_listen);
+  CHECK(parse({"--control-socket=/tmp/x.sock"}).first->control_socket == "/tmp/x.sock");
+  CHECK(parse({"--control-socket="}).first->control_socket.empty());
+  CHECK(parse({"--control-socket=none"}).first->control_socket.empty());
+  CHECK(parse({"--metrics-listen=127.0.0.1:9650"}).first->metrics_listen == "127.0.0.1:9650");
+  CHECK(parse({"--metrics-listen=[::1]:9650"}).first->metrics_listen == "[::1]:9650");
+  for (const char* bad : {"--metrics-listen=localhost:9650", "--metrics-listen=127.0.0.1",
+                          "--metrics-listen=127.0.0.1:0", "--metrics-listen=127.0.0.1:70000",
+                          "--metrics-listen=::1:9650", "--metrics-listen=[::1]9650"}) {
+    INFO(bad);
+    auto [o, err] = parse({bad});
+    CHECK_FALSE(o);
+    CHECK(err.find("--metrics-listen") != std::string::npos);
+  }
+}
+
+TEST_CASE("control: connections past the limit are closed at once", "[control]") {
+  TempDir dir;
+  asio::io_context io;
+  Fake f;
+  ControlServerOptions o;
+  o.max_connections = 2;
+  o.read_timeout = 300ms;
+  ControlServer server(io, f.handlers(), o);
+  REQUIRE(server.start(dir.sock()).empty());
+  // Two silent clients hold both places...
+  local::socket a(io);
+  local::socket b(io);
+  a.connect(local::endpoint(dir.sock()));
+  b.connect(local::endpoint(dir.sock()));
+  vigil::test::run_for(io, 50ms);
+  // ...so a third is closed without an answer, well before the read timeout.
+  const auto before = std::chrono::steady_clock::now();
+  const ControlReply r = ask(io, dir.sock(), "status");
+  CHECK(r.error == ControlError::Protocol);
+  CHECK(std::chrono::steady_clock::now() - before < 300ms);
+  // Once the silent ones time out, the server answers again.
+  bool ok = false;
+  REQUIRE(vigil::test::run_until(io, [&] {
+    ok = ask(io, dir.sock(), "status").status == "OK";
+    return ok;
+  }));
+}
+
+TEST_CASE("control: another user cannot use the socket", "[control]") {
+  TempDir dir;
+  asio::io_context io;
+  Fake f;
+  ControlServer server(io, f.handlers());
+  REQUIRE(server.start(dir.sock()).empty());
+  if (::geteuid() != 0) {
+    // Without root there is no other user to become; the mode is what keeps them out.
+    struct stat st {};
+    REQUIRE(::stat(dir.sock().c_str(), &st) == 0);
+    CHECK((st.st_mode & 077) == 0);
+    return;
+  }
+  // Let "nobody" reach the socket file, so the refusal comes from its mode.
+  std::filesystem::permissions(dir.path, std::filesystem::perms::others_exec,
+                               std::filesystem::perm_options::add);
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    if (::setgid(65534) != 0 || ::setuid(65534) != 0) {
+      ::_exit(99);
+    }
+    const ControlReply r = control_request(dir.sock(), "status", 5s);
+    ::_exit(static_cast<int>(r.error));
+  }
+  int st = 0;
+  REQUIRE(::waitpid(child, &st, 0) == child);
+  REQUIRE(WIFEXITED(st));
+  CHECK(WEXITSTATUS(st) == static_cast<int>(ControlError::PermissionDenied));
+}
+
+TEST_CASE("control: a relative socket path is removed at stop even after a chdir", "[control]") {
+  TempDir dir;
+  asio::io_context io;
+  Fake f;
+  const auto cwd = std::filesystem::current_path();
+  std::filesystem::current_path(dir.path);
+  ControlServer server(io, f.handlers());
+  const std::string why = server.start("rel.sock");
+  std::filesystem::current_path(cwd);  // as the daemon leaves for "/" when it detaches
+  REQUIRE(why.empty());
+  CHECK(std::filesystem::exists(dir.path / "rel.sock"));
+  server.stop();
+  CHECK_FALSE(std::filesystem::exists(dir.path / "rel.sock"));
+}
