@@ -36,6 +36,7 @@ enum LongOnly : int {
   kOptNoInterfaceCheck,
   kOptDryRun,
   kOptIpvsResync,
+  kOptDrainTimeout,
 };
 
 constexpr const char* kShortOpts = "f:PCBlDS:g:GXVIRndp:r:Tc:ab:s:ei:xA:u:mM::t::vh";
@@ -81,6 +82,7 @@ const option kLongOpts[] = {
     {"no-interface-check", no_argument, nullptr, kOptNoInterfaceCheck},
     {"dry-run", no_argument, nullptr, kOptDryRun},
     {"ipvs-resync", required_argument, nullptr, kOptIpvsResync},
+    {"drain-timeout", required_argument, nullptr, kOptDrainTimeout},
     {"version", no_argument, nullptr, 'v'},
     {"help", no_argument, nullptr, 'h'},
     {nullptr, 0, nullptr, 0},
@@ -165,6 +167,9 @@ std::string usage() {
                                 `ipvsadm -R` input, and exit without touching the kernel
       --ipvs-resync=SECONDS    How often to re-read the IPVS table and repair drift
                                 (default 5)
+      --drain-timeout=SECONDS  How long a real server removed by a reload keeps its
+                                connections at weight 0 before it is deleted (default
+                                60; 0 deletes it at once, as keepalived does)
   -v, --version                Display the version number
   -h, --help                   Display this help message
 Exit status with -t: 0 valid, 4 cannot run, 5 errors (would run), 6 script security.
@@ -276,6 +281,17 @@ std::optional<CliOptions> parse_args(int argc, char** argv, std::ostream& err) {
           return std::nullopt;
         }
         o.ipvs_resync = std::chrono::milliseconds(static_cast<std::int64_t>(secs * 1000));
+        break;
+      }
+      case kOptDrainTimeout: {
+        char* end = nullptr;
+        const long secs = std::strtol(arg.c_str(), &end, 10);
+        if (arg.empty() || end == nullptr || *end != '\0' || secs < 0 || secs > 86400) {
+          err << "vigild: --drain-timeout takes whole seconds from 0 to 86400, not '" << arg
+              << "'\n";
+          return std::nullopt;
+        }
+        o.drain_timeout = std::chrono::seconds(secs);
         break;
       }
       case 'G':

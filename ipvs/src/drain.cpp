@@ -71,6 +71,15 @@ std::vector<DrainEvent> Drainer::reload(const Table& before, const Table& after,
   return events;
 }
 
+std::vector<std::pair<ServiceKey, DestKey>> Drainer::drains() const {
+  std::vector<std::pair<ServiceKey, DestKey>> out;
+  out.reserve(drains_.size());
+  for (const auto& [id, d] : drains_) {
+    out.push_back(id);
+  }
+  return out;
+}
+
 void Drainer::overlay(Table& desired) const {
   for (const auto& [id, d] : drains_) {
     const auto svc = desired.services.find(id.first);

@@ -75,6 +75,8 @@ class Drainer {
     return drains_.count({svc, dest}) != 0;
   }
   [[nodiscard]] std::size_t size() const { return drains_.size(); }
+  /// The draining destinations, by service.
+  [[nodiscard]] std::vector<std::pair<ServiceKey, DestKey>> drains() const;
   [[nodiscard]] DrainClock::duration timeout() const { return timeout_; }
   void set_timeout(DrainClock::duration t) { timeout_ = t; }
 
