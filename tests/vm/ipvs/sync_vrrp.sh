@@ -6,6 +6,7 @@
 # 6 s). The kernel runs the backup sync daemon first, then the master one and no backup; after
 # SIGTERM it runs none.
 # Usage (inside a guest): sync_vrrp.sh VIGILD
+# shellcheck disable=SC2317 # the checks are called through poll
 # shellcheck source=tests/vm/ipvs/lib.sh
 . "$(dirname "$0")/lib.sh"
 [ $# -eq 1 ] || die "usage: $0 VIGILD"
