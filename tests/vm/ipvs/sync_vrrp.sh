@@ -33,12 +33,12 @@ daemons() { ipvsadm -L --daemon; }
 backup_only() {
   local d
   d=$(daemons) || return 1
-  [[ $d == *"backup sync daemon (mcast=eth0, syncid=7)"* && $d != *master* ]]
+  [[ $d == *"backup sync daemon (mcast=eth0, syncid=7"* && $d != *master* ]]
 }
 master_only() {
   local d
   d=$(daemons) || return 1
-  [[ $d == *"master sync daemon (mcast=eth0, syncid=7)"* && $d != *backup* ]]
+  [[ $d == *"master sync daemon (mcast=eth0, syncid=7"* && $d != *backup* ]]
 }
 none() { [ -z "$(daemons)" ]; }
 
