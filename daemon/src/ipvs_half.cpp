@@ -811,7 +811,12 @@ std::unique_ptr<Half> make_ipvs_half(asio::io_context& io, const CliOptions& opt
     log::error("ipvs: {}", backend.error().text());
     return nullptr;
   }
-  return std::make_unique<IpvsHalf>(io, opts, std::move(backend).value());
+  return make_ipvs_half(io, opts, std::move(backend).value());
+}
+
+std::unique_ptr<Half> make_ipvs_half(asio::io_context& io, const CliOptions& opts,
+                                     std::unique_ptr<ipvs::Backend> backend) {
+  return std::make_unique<IpvsHalf>(io, opts, std::move(backend));
 }
 
 }  // namespace vigil::daemon
