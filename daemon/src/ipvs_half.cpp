@@ -798,8 +798,11 @@ void IpvsHalf::on_vrrp_state(const std::string& instance, bool master) {
   if (!running_ || instance != ipvs::sync_daemon_instance(model_) || (fresh && !master)) {
     return;  // not followed, or still the backup that already runs
   }
-  log::notice("ipvs: {} is {}MASTER: the kernel runs the {} sync daemon", instance,
-              master ? "" : "no longer ", master ? "master" : "backup");
+  if (master) {
+    log::notice("ipvs: {} is MASTER: the kernel runs the master sync daemon", instance);
+  } else {
+    log::notice("ipvs: {} left MASTER: switching to the backup sync daemon", instance);
+  }
   post_update(SyncKind::Vrrp);
 }
 

@@ -6,12 +6,14 @@
 // daemon that follows VRRP, and clear_stats(). Polled with a bound, never slept.
 #include "ipvs_half.hpp"
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <map>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -256,4 +258,28 @@ TEST_CASE("The IPVS half reports, previews, drains and follows VRRP", "[ipvs_hal
   rig.half->stop();
   CHECK(rig.kernel->table().services.empty());
   CHECK(rig.daemons().empty());
+}
+
+TEST_CASE("--drain-timeout takes whole seconds, 0 included", "[ipvs_half][cli]") {
+  const auto parse = [](std::vector<std::string> args) {
+    std::vector<char*> argv;
+    for (auto& a : args) {
+      argv.push_back(a.data());
+    }
+    std::ostringstream err;
+    return vigil::daemon::parse_args(static_cast<int>(argv.size()), argv.data(), err);
+  };
+  const auto def = parse({"vigild", "-C"});
+  REQUIRE(def);
+  CHECK(def->drain_timeout == std::chrono::seconds(60));
+  const auto zero = parse({"vigild", "--drain-timeout=0"});
+  REQUIRE(zero);
+  CHECK(zero->drain_timeout == std::chrono::seconds(0));
+  const auto some = parse({"vigild", "--drain-timeout", "3"});
+  REQUIRE(some);
+  CHECK(some->drain_timeout == std::chrono::seconds(3));
+  for (const char* bad : {"--drain-timeout=-1", "--drain-timeout=1.5", "--drain-timeout=x",
+                          "--drain-timeout=86401"}) {
+    CHECK_FALSE(parse({"vigild", bad}));
+  }
 }
