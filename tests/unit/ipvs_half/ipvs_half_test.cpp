@@ -223,7 +223,8 @@ TEST_CASE("The IPVS half reports, previews, drains and follows VRRP", "[ipvs_hal
     rig.half->reload(next);
     REQUIRE(rig.dest("198.18.1.2:80") != nullptr);
     CHECK(rig.dest("198.18.1.2:80")->spec.weight == 0);
-    const auto* draining = find_rs(rig.state(), "198.18.1.2:80");
+    const State during = rig.state();  // kept: find_rs points into it
+    const auto* draining = find_rs(during, "198.18.1.2:80");
     REQUIRE(draining != nullptr);
     CHECK(draining->draining);
     CHECK(draining->kernel_weight == 0);
