@@ -261,7 +261,7 @@ TEST_CASE("The IPVS half reports, previews, drains and follows VRRP", "[ipvs_hal
   CHECK(rig.daemons().empty());
 }
 
-TEST_CASE("--drain-timeout takes whole seconds, 0 included", "[ipvs_half][cli]") {
+TEST_CASE("The drain-timeout option takes whole seconds, 0 included", "[ipvs_half][cli]") {
   const auto parse = [](std::vector<std::string> args) {
     std::vector<char*> argv;
     for (auto& a : args) {
