@@ -41,6 +41,7 @@ enum LongOnly : int {
   kOptDumpDir,
   kOptControlSocket,
   kOptMetricsListen,
+  kOptDrainTimeout,
 };
 
 constexpr const char* kShortOpts = "f:PCBlDS:g:GXVIRndp:r:Tc:ab:s:ei:xA:u:mM::t::vh";
@@ -89,6 +90,7 @@ const option kLongOpts[] = {
     {"dump-dir", required_argument, nullptr, kOptDumpDir},
     {"control-socket", required_argument, nullptr, kOptControlSocket},
     {"metrics-listen", required_argument, nullptr, kOptMetricsListen},
+    {"drain-timeout", required_argument, nullptr, kOptDrainTimeout},
     {"version", no_argument, nullptr, 'v'},
     {"help", no_argument, nullptr, 'h'},
     {nullptr, 0, nullptr, 0},
@@ -179,6 +181,9 @@ std::string usage() {
                                 (default /run/vigild.sock; '' or 'none': no socket)
       --metrics-listen=ADDR:PORT  Serve Prometheus/OpenMetrics at http://ADDR:PORT/metrics
                                 (off by default; IPv6 as [ADDR]:PORT)
+      --drain-timeout=SECONDS  How long a real server removed by a reload keeps its
+                                connections at weight 0 before it is deleted (default
+                                60; 0 deletes it at once, as keepalived does)
   -v, --version                Display the version number
   -h, --help                   Display this help message
 Exit status with -t: 0 valid, 4 cannot run, 5 errors (would run), 6 script security.
@@ -313,6 +318,15 @@ std::optional<CliOptions> parse_args(int argc, char** argv, std::ostream& err) {
           return std::nullopt;
         }
         o.metrics_listen = arg;
+      case kOptDrainTimeout: {
+        char* end = nullptr;
+        const long secs = std::strtol(arg.c_str(), &end, 10);
+        if (arg.empty() || end == nullptr || *end != '\0' || secs < 0 || secs > 86400) {
+          err << "vigild: --drain-timeout takes whole seconds from 0 to 86400, not '" << arg
+              << "'\n";
+          return std::nullopt;
+        }
+        o.drain_timeout = std::chrono::seconds(secs);
         break;
       }
       case 'G':

@@ -173,18 +173,63 @@ struct Builder {
     bool plain = false;
   };
 
-  bool add(const VirtualServer& vs) {
-    if (vs.real_server.empty()) {
-      return false;  // keepalived: "has no real servers - ignoring"
-    }
-    const VirtualServerGroup* group = nullptr;
-    if (!vs.group.empty()) {
-      group = find_group(vs.group);
-      if (group == nullptr) {
-        return false;
+  /// The group a virtual server names (nullptr for none or an unknown one).
+  const VirtualServerGroup* group_of(const VirtualServer& vs) const {
+    return vs.group.empty() ? nullptr : find_group(vs.group);
+  }
+
+  /// Whether `vs` makes services at all.
+  bool makes_services(const VirtualServer& vs) const {
+    // keepalived: "has no real servers - ignoring"
+    return !vs.real_server.empty() && (vs.group.empty() || group_of(vs) != nullptr);
+  }
+
+  /// The service keys of `vs` (which makes_services()).
+  std::vector<Target> targets_of(const VirtualServer& vs) const {
+    const VirtualServerGroup* group = group_of(vs);
+    const Family af = derived_family(vs, group);
+    const bool by_address = vs.ip.has_value() || (group != nullptr && !group->addresses.empty());
+    const std::uint16_t proto = by_address ? protocol_number(vs.protocol) : 0;
+    std::vector<Target> targets;
+    if (vs.ip) {
+      targets.push_back({{af, proto, *vs.ip, vs.port.value_or(0), 0}, af, true});
+    } else if (vs.fwmark) {
+      targets.push_back({{af, 0, IpAddress{}, 0, *vs.fwmark}, af, false});
+    } else {
+      for (const auto& r : group->addresses) {
+        IpAddress a = r.first;
+        while (true) {
+          targets.push_back({{a.family, proto, a, r.port.value_or(0), 0}, a.family, false});
+          if (!(a < r.last) || !increment(a)) {
+            break;
+          }
+        }
+      }
+      for (const auto& f : group->fwmark) {
+        const Family fam = f.family.value_or(af);
+        targets.push_back({{fam, 0, IpAddress{}, 0, f.fwmark}, fam, false});
       }
     }
-    const Family af = derived_family(vs, group);
+    return targets;
+  }
+
+  /// The port a destination gets in service `t`.
+  static std::uint16_t dest_port(const Target& t, const Forwarding& f,
+                                 std::optional<std::uint16_t> port, bool sorry) {
+    if (f.method != LvsMethod::NAT) {
+      return t.key.port;  // the kernel stores DR/TUN dests on the service port
+    }
+    if (!port && t.plain && !sorry) {
+      return t.key.port;
+    }
+    return port.value_or(0);
+  }
+
+  bool add(const VirtualServer& vs) {
+    if (!makes_services(vs)) {
+      return false;
+    }
+    const VirtualServerGroup* group = group_of(vs);
     const bool by_address = vs.ip.has_value() || (group != nullptr && !group->addresses.empty());
     const std::uint16_t proto = by_address ? protocol_number(vs.protocol) : 0;
 
@@ -218,27 +263,7 @@ struct Builder {
     }
     spec.pe_name = vs.persistence_engine;
 
-    // The service keys.
-    std::vector<Target> targets;
-    if (vs.ip) {
-      targets.push_back({{af, proto, *vs.ip, vs.port.value_or(0), 0}, af, true});
-    } else if (vs.fwmark) {
-      targets.push_back({{af, 0, IpAddress{}, 0, *vs.fwmark}, af, false});
-    } else {
-      for (const auto& r : group->addresses) {
-        IpAddress a = r.first;
-        while (true) {
-          targets.push_back({{a.family, proto, a, r.port.value_or(0), 0}, a.family, false});
-          if (!(a < r.last) || !increment(a)) {
-            break;
-          }
-        }
-      }
-      for (const auto& f : group->fwmark) {
-        const Family fam = f.family.value_or(af);
-        targets.push_back({{fam, 0, IpAddress{}, 0, f.fwmark}, fam, false});
-      }
-    }
+    const std::vector<Target> targets = targets_of(vs);
 
     // Health and quorum.
     std::uint64_t total = 0;
@@ -289,15 +314,6 @@ struct Builder {
           }
         }
       }
-      auto dest_port = [&](const Forwarding& f, std::optional<std::uint16_t> port, bool sorry) {
-        if (f.method != LvsMethod::NAT) {
-          return t.key.port;  // the kernel stores DR/TUN dests on the service port
-        }
-        if (!port && t.plain && !sorry) {
-          return t.key.port;
-        }
-        return port.value_or(0);
-      };
       auto put = [&](const IpAddress& ip, std::uint16_t port, const DestSpec& d, bool replace) {
         DestKey k{ip, port};
         auto [dit, dfresh] = svc.dests.try_emplace(k);
@@ -321,13 +337,13 @@ struct Builder {
         } else {
           continue;
         }
-        put(rs.ip, dest_port(f, rs.port, false), d, false);
+        put(rs.ip, dest_port(t, f, rs.port, false), d, false);
       }
       if (vs.sorry_server && (sorry_active || vs.sorry_server->inhibit)) {
         const Forwarding f = sorry_forwarding(vs);
         DestSpec d = forwarding_spec(f);
         d.weight = sorry_active ? kSorryWeight : 0;
-        const std::uint16_t port = dest_port(f, vs.sorry_server->port, true);
+        const std::uint16_t port = dest_port(t, f, vs.sorry_server->port, true);
         // A sorry server that is also a real server only matters when it is active.
         const bool duplicates = svc.dests.count(DestKey{vs.sorry_server->ip, port}) != 0;
         if (sorry_active || !duplicates) {
@@ -362,21 +378,84 @@ Desired desired_state(const config::Model& model, const HealthView& health,
   return std::move(b.out);
 }
 
+std::vector<std::vector<ServicePlacement>> layout(const config::Model& model) {
+  const HealthView health;
+  const QuorumView quorum;
+  const Builder b{model, health, quorum, {}};
+  std::vector<std::vector<ServicePlacement>> out;
+  out.reserve(model.lvs.virtual_server.size());
+  for (const auto& vs : model.lvs.virtual_server) {
+    std::vector<ServicePlacement>& places = out.emplace_back();
+    if (!b.makes_services(vs)) {
+      continue;
+    }
+    for (const auto& t : b.targets_of(vs)) {
+      ServicePlacement p;
+      p.service = t.key;
+      p.real_servers.reserve(vs.real_server.size());
+      for (const RealServer& rs : vs.real_server) {
+        p.real_servers.push_back(
+            DestKey{rs.ip, Builder::dest_port(t, rs_forwarding(vs, rs), rs.port, false)});
+      }
+      if (vs.sorry_server) {
+        p.sorry = DestKey{vs.sorry_server->ip,
+                          Builder::dest_port(t, sorry_forwarding(vs), vs.sorry_server->port, true)};
+      }
+      places.push_back(std::move(p));
+    }
+  }
+  return out;
+}
+
+std::set<std::pair<ServiceKey, DestKey>> declared_dests(const config::Model& model) {
+  std::set<std::pair<ServiceKey, DestKey>> out;
+  for (const auto& places : layout(model)) {
+    for (const ServicePlacement& p : places) {
+      for (const DestKey& d : p.real_servers) {
+        out.emplace(p.service, d);
+      }
+      if (p.sorry) {
+        out.emplace(p.service, *p.sorry);
+      }
+    }
+  }
+  return out;
+}
+
+namespace {
+
+/// lvs_sync_daemon as configured, or from the deprecated
+/// vrrp_instance { lvs_sync_daemon_interface IF } when that is absent.
+std::optional<config::LvsSyncDaemon> sync_config(const config::Model& model) {
+  if (const auto& g = model.global.global_defs.lvs_sync_daemon) {
+    return *g;
+  }
+  const auto& insts = model.vrrp.vrrp_instance;
+  auto it = std::find_if(insts.begin(), insts.end(), [](const config::VrrpInstance& vi) {
+    return !vi.lvs_sync_daemon_interface.empty();
+  });
+  if (it == insts.end()) {
+    return std::nullopt;
+  }
+  config::LvsSyncDaemon cfg;
+  cfg.interface = it->lvs_sync_daemon_interface;
+  cfg.inst = it->name;
+  return cfg;
+}
+
+}  // namespace
+
+std::string sync_daemon_instance(const config::Model& model) {
+  const auto cfg = sync_config(model);
+  return cfg ? cfg->inst : std::string();
+}
+
 std::vector<SyncDaemon> sync_daemons(const config::Model& model, SyncDaemon::Role inst_state) {
   config::LvsSyncDaemon cfg;
-  if (const auto& g = model.global.global_defs.lvs_sync_daemon) {
-    cfg = *g;
+  if (const auto c = sync_config(model)) {
+    cfg = *c;
   } else {
-    // Deprecated: vrrp_instance { lvs_sync_daemon_interface IF }.
-    const auto& insts = model.vrrp.vrrp_instance;
-    auto it = std::find_if(insts.begin(), insts.end(), [](const config::VrrpInstance& vi) {
-      return !vi.lvs_sync_daemon_interface.empty();
-    });
-    if (it == insts.end()) {
-      return {};
-    }
-    cfg.interface = it->lvs_sync_daemon_interface;
-    cfg.inst = it->name;
+    return {};
   }
   SyncDaemon d;
   d.mcast_ifn = cfg.interface;

@@ -98,67 +98,80 @@ void Reconciler::apply_all(const std::vector<Op>& ops, SyncReport& report) {
   send(second);
 }
 
-SyncReport Reconciler::sync(bool read_kernel) {
-  SyncReport report;
-  Table current;
+Reconciler::Prepared Reconciler::prepare(const Desired& want, const std::set<ServiceKey>& mine,
+                                         bool read_kernel) const {
+  Prepared p;
   if (read_kernel || !view_valid_) {
-    report.dumped = true;
+    p.dumped = true;
     Result<Table> dump = backend_.dump();
     if (!dump.ok()) {
-      report.read_error = dump.error();
-      view_valid_ = false;
-      return report;
+      p.read_error = dump.error();
+      return p;
     }
-    const std::set<ServiceKey> mine = owned();
     for (auto& [key, svc] : dump.value().services) {
       if (mine.count(key) != 0) {
-        current.services.emplace(key, std::move(svc));
+        p.current.services.emplace(key, std::move(svc));
       }
-    }
-    // A retired service the kernel no longer has needs no delete.
-    for (auto it = retired_.begin(); it != retired_.end();) {
-      it = current.services.count(*it) == 0 ? retired_.erase(it) : std::next(it);
     }
   } else {
-    current = view_;
+    p.current = view_;
   }
 
-  std::vector<Op> ops = diff(current, desired_.table);
+  p.ops = diff(p.current, want.table);
 
   if (read_kernel) {
-    if (desired_.timeouts) {
+    if (want.timeouts) {
       Result<Timeouts> kt = backend_.timeouts();
-      if (!kt.ok() || timeouts_differ(kt.value(), *desired_.timeouts)) {
-        ops.emplace_back(SetTimeouts{*desired_.timeouts});
+      if (!kt.ok() || timeouts_differ(kt.value(), *want.timeouts)) {
+        p.ops.emplace_back(SetTimeouts{*want.timeouts});
       }
     }
-    if (!desired_.sync_daemons.empty() || !our_daemons_.empty()) {
+    if (!want.sync_daemons.empty() || !our_daemons_.empty()) {
       Result<std::vector<SyncDaemon>> kd = backend_.daemons();
       const std::vector<SyncDaemon> running = kd.ok() ? kd.value() : std::vector<SyncDaemon>{};
-      for (const SyncDaemon& want : desired_.sync_daemons) {
+      for (const SyncDaemon& wanted : want.sync_daemons) {
         auto same_role = std::find_if(running.begin(), running.end(),
-                                      [&](const SyncDaemon& k) { return k.role == want.role; });
-        if (same_role != running.end() && daemon_matches(*same_role, want)) {
+                                      [&](const SyncDaemon& k) { return k.role == wanted.role; });
+        if (same_role != running.end() && daemon_matches(*same_role, wanted)) {
           continue;
         }
         if (same_role != running.end()) {
-          ops.emplace_back(StopDaemon{want.role});
+          p.ops.emplace_back(StopDaemon{wanted.role});
         }
-        ops.emplace_back(StartDaemon{want});
+        p.ops.emplace_back(StartDaemon{wanted});
       }
       for (const SyncDaemon& ours : our_daemons_) {
         const bool still_wanted =
-            std::any_of(desired_.sync_daemons.begin(), desired_.sync_daemons.end(),
+            std::any_of(want.sync_daemons.begin(), want.sync_daemons.end(),
                         [&](const SyncDaemon& w) { return w.role == ours.role; });
         const bool running_now =
             std::any_of(running.begin(), running.end(),
                         [&](const SyncDaemon& k) { return daemon_matches(k, ours); });
         if (!still_wanted && running_now) {
-          ops.emplace_back(StopDaemon{ours.role});
+          p.ops.emplace_back(StopDaemon{ours.role});
         }
       }
     }
   }
+  return p;
+}
+
+SyncReport Reconciler::sync(bool read_kernel) {
+  SyncReport report;
+  Prepared p = prepare(desired_, owned(), read_kernel);
+  report.dumped = p.dumped;
+  if (p.read_error) {
+    report.read_error = std::move(p.read_error);
+    view_valid_ = false;
+    return report;
+  }
+  if (p.dumped) {
+    // A retired service the kernel no longer has needs no delete.
+    for (auto it = retired_.begin(); it != retired_.end();) {
+      it = p.current.services.count(*it) == 0 ? retired_.erase(it) : std::next(it);
+    }
+  }
+  const std::vector<Op>& ops = p.ops;
 
   apply_all(ops, report);
 
@@ -195,14 +208,31 @@ SyncReport Reconciler::start(Desired desired, bool flush) {
   return report;
 }
 
+bool Reconciler::globals_change(const Desired& next) const {
+  return next.timeouts != desired_.timeouts || next.sync_daemons != desired_.sync_daemons;
+}
+
+Result<std::vector<Op>> Reconciler::plan(const Desired& next) const {
+  // The services update(next) would own: ours now plus the new ones (the ones
+  // it drops are retired, so still ours until deleted).
+  std::set<ServiceKey> mine = owned();
+  for (const auto& [key, svc] : next.table.services) {
+    mine.insert(key);
+  }
+  Prepared p = prepare(next, mine, globals_change(next));
+  if (p.read_error) {
+    return *p.read_error;
+  }
+  return std::move(p.ops);
+}
+
 SyncReport Reconciler::update(Desired desired) {
   for (const auto& [key, svc] : desired_.table.services) {
     if (desired.table.services.count(key) == 0) {
       retired_.insert(key);
     }
   }
-  const bool globals_changed =
-      desired.timeouts != desired_.timeouts || desired.sync_daemons != desired_.sync_daemons;
+  const bool globals_changed = globals_change(desired);
   desired_ = std::move(desired);
   return sync(globals_changed);
 }

@@ -92,6 +92,12 @@ struct Engine::Slot {
   std::uint16_t port = 0;
   int retry = 0;
   std::optional<std::uint32_t> weight;  ///< the last dynamic weight a run gave
+  // Figures for status(): a run's latency is measured from start() to its result.
+  std::uint64_t runs = 0;
+  std::uint64_t failures = 0;
+  std::optional<Duration> latency;
+  std::string last_error;
+  TimePoint started;
   CheckKind kind;
   bool log_all = false;
   bool running = false;
@@ -260,6 +266,35 @@ std::optional<bool> Engine::up(const std::string& checker_id) const {
   return std::nullopt;
 }
 
+std::optional<ProbeStatus> Engine::status(const std::string& checker_id) const {
+  for (const auto& [key, slot] : slots_) {
+    const auto& ids = slot->checker_ids;
+    if (std::find(ids.begin(), ids.end(), checker_id) != ids.end()) {
+      return ProbeStatus{slot->tracker.up(), slot->runs, slot->failures, slot->latency,
+                         slot->last_error};
+    }
+  }
+  return std::nullopt;
+}
+
+void Engine::for_each_status(
+    const std::function<void(const std::string& checker_id, const ProbeStatus&)>& fn) const {
+  for (const auto& [key, slot] : slots_) {
+    const ProbeStatus st{slot->tracker.up(), slot->runs, slot->failures, slot->latency,
+                         slot->last_error};
+    for (const std::string& id : slot->checker_ids) {
+      fn(id, st);
+    }
+  }
+}
+
+void Engine::clear_stats() {
+  for (auto& [key, slot] : slots_) {
+    slot->runs = 0;
+    slot->failures = 0;
+  }
+}
+
 void Engine::schedule(Slot& s, TimePoint at) {
   if (s.scheduled) {
     schedule_.erase({s.next, &s});
@@ -318,10 +353,13 @@ void Engine::launch(Slot& s) {
   s.queued = false;
   s.running = true;
   ++running_;
+  s.started = clock_now();
   s.probe->start([this, sp = &s, life = std::weak_ptr<char>(s.life)](ProbeResult r) {
     if (life.expired()) {
       return;
     }
+    // The result is here now: the latency ends here, not when our handler runs.
+    sp->latency = std::chrono::duration_cast<Duration>(clock_now() - sp->started);
     // Finish in a handler of our own, so nothing the result sets off (a
     // reload from on_change) runs while the probe is still on the stack.
     boost::asio::post(io_, [this, sp, life, r = std::move(r)]() mutable {
@@ -338,6 +376,13 @@ void Engine::finished(Slot& s, ProbeResult r) {
   }
   s.running = false;
   --running_;
+  ++s.runs;
+  if (r.ok) {
+    std::string().swap(s.last_error);  // frees it: most slots pass, and there are many
+  } else {
+    ++s.failures;
+    s.last_error = r.detail.empty() ? std::string("failed") : r.detail;
+  }
 
   const auto outcome = s.tracker.on_result(clock_now(), r.ok);
   bool weight_changed = false;

@@ -41,8 +41,10 @@ struct CliOptions {
   bool no_interface_check = false;  ///< vigil: don't require interfaces to exist here
   bool dry_run = false;             ///< vigil: -C prints its IPVS ops instead of applying them
   std::chrono::milliseconds ipvs_resync{5000};  ///< vigil: IPVS drift-repair interval
-  bool no_syslog = false;                       ///< -G
-  bool all_config = false;                      ///< -e
+  /// vigil: how long a real server removed by a reload drains (0: deleted at once).
+  std::chrono::seconds drain_timeout{60};
+  bool no_syslog = false;   ///< -G
+  bool all_config = false;  ///< -e
   std::optional<std::string> config_id;
   std::string pid_file = "/run/keepalived.pid";
   std::string vrrp_pid_file = "/run/keepalived_vrrp.pid";

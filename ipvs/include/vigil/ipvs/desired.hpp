@@ -11,6 +11,9 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <set>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "vigil/config/model.hpp"
@@ -67,6 +70,28 @@ struct Desired {
 ///   win and the destinations are merged (first definition wins).
 Desired desired_state(const config::Model& model, const HealthView& health = {},
                       const QuorumView& quorum = {});
+
+/// Where one service of a virtual_server puts its servers.
+struct ServicePlacement {
+  ServiceKey service;
+  std::vector<DestKey> real_servers;  ///< index aligned with the virtual server's real_server
+  std::optional<DestKey> sorry;       ///< the sorry_server's, when it has one
+};
+
+/// For each model.lvs.virtual_server (same index), the services it makes, by
+/// the same rules as desired_state() (empty when it makes none), and where each
+/// of its real servers sits in each of them, alive or not. For status output
+/// (a real server's kernel entry) and for drains (what a configuration still names).
+std::vector<std::vector<ServicePlacement>> layout(const config::Model& model);
+
+/// Every (service, destination) the configuration names: its real servers and
+/// sorry servers, alive or not, in every service of their virtual server.
+std::set<std::pair<ServiceKey, DestKey>> declared_dests(const config::Model& model);
+
+/// The vrrp_instance lvs_sync_daemon follows ("" when it names none): the
+/// `inst` of lvs_sync_daemon, else the instance carrying the deprecated
+/// lvs_sync_daemon_interface.
+std::string sync_daemon_instance(const config::Model& model);
 
 /// The sync daemons `lvs_sync_daemon` asks for. With no instance named, both a
 /// master and a backup daemon run. With `inst VI`, only one runs: the master

@@ -51,6 +51,11 @@ class Reconciler {
   /// Moves to a new desired state with the minimal ops. Services the previous
   /// desired state had and this one lacks are deleted.
   SyncReport update(Desired desired);
+  /// The ops update(next) would send now, in the order it would send them,
+  /// without sending anything: update() computes its ops with this same code.
+  /// It reads the kernel when update() would (the cached view is stale, or the
+  /// timeouts or sync daemons change); an error when that read fails.
+  [[nodiscard]] Result<std::vector<Op>> plan(const Desired& next) const;
   /// Reads the kernel and repairs drift in the services we own.
   SyncReport resync();
   /// On stop: deletes our services and stops our sync daemons; with flush_all
@@ -62,6 +67,17 @@ class Reconciler {
   [[nodiscard]] std::set<ServiceKey> owned() const;
 
  private:
+  /// What a sync would do: the kernel's (or cached) view of `mine` and the ops.
+  struct Prepared {
+    bool dumped = false;
+    std::optional<Error> read_error;
+    Table current;
+    std::vector<Op> ops;
+  };
+  /// Reads what it needs (never writes) and computes the ops that take the
+  /// kernel to `want`, for the services `mine`.
+  Prepared prepare(const Desired& want, const std::set<ServiceKey>& mine, bool read_kernel) const;
+  [[nodiscard]] bool globals_change(const Desired& next) const;
   SyncReport sync(bool read_kernel);
   void apply_all(const std::vector<Op>& ops, SyncReport& report);
 

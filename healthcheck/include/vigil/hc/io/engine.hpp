@@ -9,6 +9,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -42,6 +43,17 @@ struct VerdictChange {
   std::string detail;  ///< the probe's detail that caused it
 };
 
+/// What one probe has done since it started (or since the last clear_stats()):
+/// the read-only figures `vigild status` and the metrics show. Checkers that
+/// share a probe (one probe_key) report the same figures.
+struct ProbeStatus {
+  bool up = false;                                   ///< the verdict
+  std::uint64_t runs = 0;                            ///< runs finished
+  std::uint64_t failures = 0;                        ///< runs that failed
+  std::optional<std::chrono::microseconds> latency;  ///< the last finished run, start to result
+  std::string last_error;  ///< the last run's detail when it failed, else ""
+};
+
 class Engine {
  public:
   using OnChange = std::function<void(const std::vector<VerdictChange>&)>;
@@ -71,6 +83,14 @@ class Engine {
 
   /// Current verdict of a checker (nullopt: unknown id). A scan over the slots.
   [[nodiscard]] std::optional<bool> up(const std::string& checker_id) const;
+  /// Figures of a checker's probe (nullopt: unknown id). A scan over the slots.
+  [[nodiscard]] std::optional<ProbeStatus> status(const std::string& checker_id) const;
+  /// Calls fn(checker_id, status) for every checker, in no particular order:
+  /// one pass over the slots, for a snapshot of all of them.
+  void for_each_status(
+      const std::function<void(const std::string& checker_id, const ProbeStatus&)>& fn) const;
+  /// STATS_CLEAR: zeroes runs and failures (verdicts and schedules stay).
+  void clear_stats();
   [[nodiscard]] std::size_t running() const { return running_; }
   [[nodiscard]] std::size_t slots() const { return slots_.size(); }
 
