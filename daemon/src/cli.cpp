@@ -318,6 +318,8 @@ std::optional<CliOptions> parse_args(int argc, char** argv, std::ostream& err) {
           return std::nullopt;
         }
         o.metrics_listen = arg;
+        break;
+      }
       case kOptDrainTimeout: {
         char* end = nullptr;
         const long secs = std::strtol(arg.c_str(), &end, 10);
