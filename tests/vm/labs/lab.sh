@@ -38,122 +38,6 @@ shift 2
 BOUND=${LAB_BOUND:-40}
 [ -z "${LAB_TRACE:-}" ] || set -x
 
-# expect WHAT CMD...: bounded poll for a state; fails the test with WHAT if it never comes.
-expect() {
-  local what=$1 t=$SECONDS d
-  shift
-  if poll "$BOUND" "$@"; then
-    say "ok: $what (after $((SECONDS - t))s)"
-    return 0
-  fi
-  for d in $DIRECTORS; do
-    [ -z "${DPID[$d]:-}" ] || alive "$d" || die "$d: ${IMPL[$d]} (pid ${DPID[$d]}) has exited; waiting for: $what"
-  done
-  die "not within ${BOUND}s: $what"
-}
-
-# ---- configurations
-
-# vrrp NAME IF VRID PRIO ADDR...: one vrrp_instance (both start as BACKUP; priority decides).
-vrrp() {
-  local a
-  cat <<EOF
-vrrp_instance $1 {
-  state BACKUP
-  interface $2
-  virtual_router_id $3
-  priority $4
-  advert_int 1
-  virtual_ipaddress {
-EOF
-  for a in "${@:5}"; do echo "    $a/32 dev $2"; done
-  echo "  }"
-  echo "}"
-}
-# rs NAME WEIGHT [CHECK_PORT]: one real_server, rs1 with HTTP_GET and rs2 with TCP_CHECK.
-rs() {
-  local check
-  if [ "$1" = rs1 ]; then
-    check="HTTP_GET {
-      url {
-        path /
-        status_code 200
-      }
-      connect_port ${3:-80}
-      connect_timeout 2
-      retry 1
-      delay_before_retry 1
-    }"
-  else
-    check="TCP_CHECK {
-      connect_port ${3:-80}
-      connect_timeout 2
-      retry 1
-      delay_before_retry 1
-    }"
-  fi
-  cat <<EOF
-  real_server $(rip "$1") 80 {
-    weight $2
-    $check
-  }
-EOF
-}
-# vs SERVICE METHOD SCHED [EXTRA]: a virtual server with rs1, rs2 (weights W1, W2) and sorry.
-vs() {
-  cat <<EOF
-virtual_server $1 {
-  delay_loop 1
-  lvs_sched $3
-  lvs_method $2
-  protocol TCP
-  ${4:-}
-  sorry_server $(rip sorry) 80
-$(rs rs1 "${W1:-1}")
-$(rs rs2 "${W2:-1}")
-}
-EOF
-}
-# prio DIR HIGH_ON: 150 on director HIGH_ON, 100 on the other.
-prio() { if [ "$1" = "$2" ]; then echo 150; else echo 100; fi; }
-
-# write_confs LAB [SCHED]: both directors' configurations for LAB.
-write_confs() {
-  local d lab=$1 sched=${2:-rr}
-  for d in $DIRECTORS; do
-    {
-      echo "! lab $lab, director $d (${IMPL[$d]})"
-      echo "global_defs {"
-      echo "  router_id $d"
-      echo "}"
-      case $lab in
-        nat)
-          vrrp VI_OUT eth0 51 "$(prio "$d" dir1)" "$VIP1"
-          vrrp VI_IN eth1 52 "$(prio "$d" dir1)" "$GW_VIP"
-          printf 'vrrp_sync_group NAT {\n  group {\n    VI_OUT\n    VI_IN\n  }\n}\n'
-          vs "$VIP1 80" NAT "$sched"
-          ;;
-        dr)
-          vrrp VI_1 eth0 51 "$(prio "$d" dir1)" "$VIP1"
-          vs "$VIP1 80" DR rr
-          ;;
-        dual)
-          vrrp VI_1 eth0 51 "$(prio "$d" dir1)" "$VIP1"
-          vrrp VI_2 eth0 52 "$(prio "$d" dir2)" "$VIP2"
-          vs "$VIP1 80" DR rr
-          vs "$VIP2 80" DR rr
-          ;;
-        persist)
-          # VIP2 (the fwmark service's) rides on the same instance.
-          vrrp VI_1 eth0 51 "$(prio "$d" dir1)" "$VIP1" "$VIP2"
-          vs "$VIP1 80" DR rr "persistence_timeout 60"
-          vs "fwmark 1" DR rr "persistence_timeout 60"
-          ;;
-      esac
-    } >"$(conf_of "$d")"
-  done
-}
-
 # ---- the labs' parameters, set by lab_begin
 
 LAB=
@@ -282,13 +166,16 @@ lab_end() {
 
 # ---- drills
 
-d_rsfail() {
-  say "-- rsfail: rs1 fails and returns"
-  web_stop rs1
-  expect "rs1 removed on both directors" tables_have rs2
-  only_all rs2 3
-  web_start rs1 80 443
-  expect "rs1 back on both directors" tables_have rs1 rs2
+d_rsfail() { # d_rsfail NAME: NAME (rs1 or rs2) fails and returns
+  local x=$1 y=rs1
+  [ "$x" = rs1 ] && y=rs2
+  [ "$x" = rs1 ] || [ "$x" = rs2 ] || die "rsfail: not a real server: '$x'"
+  say "-- rsfail: $x fails and returns"
+  web_stop "$x"
+  expect "$x removed on both directors" tables_have "$y"
+  only_all "$y" 3
+  web_start "$x" 80 443
+  expect "$x back on both directors" tables_have rs1 rs2
   serve_ok
 }
 
@@ -359,23 +246,31 @@ sched_is() { nsx dir1 ipvsadm -Ln | grep -qE "^TCP .* $1 *\$" && nsx dir2 ipvsad
 reloads() { grep -c 'Reloading' "$(log_of "$1")"; }
 reloaded() { [ "$(reloads dir1)" -ge "$1" ] && [ "$(reloads dir2)" -ge "$2" ]; }
 
-d_reload() { # d_reload [SCHED]: SIGHUP both under traffic (with SCHED, the new configuration)
+# switch_sched SCHED: SIGHUP both with SCHED and weights 3:1 (rs1:rs2).
+switch_sched() {
+  local r1 r2
+  W1=3 W2=1 write_confs "$LAB" "$1"
+  r1=$(reloads dir1) r2=$(reloads dir2)
+  kill -HUP "${DPID[dir1]}" "${DPID[dir2]}" || die "cannot SIGHUP the directors"
+  expect "both daemons reloaded" reloaded $((r1 + 1)) $((r2 + 1))
+  expect "both tables use $1" sched_is "$1"
+}
+
+d_reload() { # SIGHUP both directors under traffic; the configuration gets one more comment
   local log=$LAB_DIR/reload-$LAB.log urls=() v n fails r1 r2
-  say "-- reload: SIGHUP both directors under client traffic${1:+ (lvs_sched -> $1)}"
+  say "-- reload: SIGHUP both directors under client traffic"
   for v in $VIPS; do urls+=("http://$v/"); done
-  if [ -n "${1:-}" ]; then W1=3 W2=1 write_confs "$LAB" "$1"
-  else sed -i '1s/$/ (reloaded)/' "$(conf_of dir1)" "$(conf_of dir2)"; fi
+  sed -i '1s/$/ (reloaded)/' "$(conf_of dir1)" "$(conf_of dir2)"
   loop_start "$log" "${urls[@]}"
   expect "the client loop runs" loop_more "$log" 10
   r1=$(reloads dir1) r2=$(reloads dir2)
   kill -HUP "${DPID[dir1]}" "${DPID[dir2]}" || die "cannot SIGHUP the directors"
   expect "both daemons reloaded" reloaded $((r1 + 1)) $((r2 + 1))
-  [ -z "${1:-}" ] || expect "both tables use $1" sched_is "$1"
   n=$(loop_count "$log")
   expect "20 more requests after the reload" loop_more "$log" $((n + 20))
   loop_stop "$log"
   fails=$(grep -c ' fail ' "$log")
-  [ "$fails" = 0 ] || die "$fails of $(loop_count "$log") requests failed across the reload: $(grep ' fail ' "$log" | head -5 | tr '\n' ';')"
+  [ "$fails" = 0 ] || die "$fails of $(loop_count "$log") requests failed across the reload: $(grep ' fail ' "$log" | head -5 | tr '\n' ';') (epoch $(date +%s.%N))"
   say "ok: $(loop_count "$log") requests across the reload, none failed"
   masters_ok || die "a VIP moved across the reload"
   expect "both directors' tables have rs1 and rs2" tables_have rs1 rs2
@@ -426,51 +321,55 @@ say "labs: PAIR dir1=${IMPL[dir1]} dir2=${IMPL[dir2]}, vigild $VIGILD, bound ${B
 lab_setup
 for n in $SERVERS; do web_start "$n" 80 443; done
 say "lab up: rs1, rs2 and sorry serve HTTP on ports 80 and 443 (443 is plain HTTP too)"
+rr_alternates() {
+  local got
+  got=$(answers 6)
+  [[ $got == "rs1 rs2 rs1 rs2 rs1 rs2" || $got == "rs2 rs1 rs2 rs1 rs2 rs1" ]] \
+    || die "rr: answers do not alternate: $got"
+  say "ok: rr alternates: $got"
+}
 has_vigild() { [ "${IMPL[dir1]}" = vigild ] || [ "${IMPL[dir2]}" = vigild ]; }
 
+# Each lab runs the drills that say something new about it, within the CI budget (the
+# guests are slow). Over one test, each director's daemon is killed or stopped and takes
+# over at least once; in the mixed pair, dir1 (vigild) is SIGKILLed in nat and SIGTERMed in
+# dr, and in dual keepalived (dir2) is SIGTERMed, so vigild takes over VIP2.
 for lab in "$@"; do
   lab_begin "$lab"
   case $lab in
     nat)
-      # rr: answers alternate.
-      got=$(answers 6)
-      [[ $got == "rs1 rs2 rs1 rs2 rs1 rs2" || $got == "rs2 rs1 rs2 rs1 rs2 rs1" ]] \
-        || die "rr: answers do not alternate: $got"
-      say "ok: rr alternates: $got"
-      d_reload wrr
+      rr_alternates
+      d_reload
+      # The switch to wrr by a reload, not under traffic: changing the scheduler of a virtual
+      # server in place leaves it a moment without one in the kernel (ip_vs_edit_service
+      # unbinds the old scheduler and waits for RCU before binding the new one), and a SYN
+      # that comes then is refused, whatever the daemon.
+      switch_sched wrr
       # wrr 3:1: any 8 requests in a row are 6 rs1 and 2 rs2.
       got=$(answers 8)
-      [ "$(grep -o rs1 <<<"$got" | wc -l)" = 6 ] && [ "$(grep -o rs2 <<<"$got" | wc -l)" = 2 ] \
-        || die "wrr 3:1: 8 answers are not 6 rs1 and 2 rs2: $got"
+      if [ "$(grep -o rs1 <<<"$got" | wc -l)" != 6 ] || [ "$(grep -o rs2 <<<"$got" | wc -l)" != 2 ]; then
+        die "wrr 3:1: 8 answers are not 6 rs1 and 2 rs2: $got"
+      fi
       say "ok: wrr 3:1 over 8 requests: $got"
-      d_rsfail
+      d_rsfail rs1
       d_sorry
       d_crash dir1
-      d_stop dir1
       ! has_vigild || d_broken
       ;;
     dr)
-      got=$(answers 6)
-      [[ $got == "rs1 rs2 rs1 rs2 rs1 rs2" || $got == "rs2 rs1 rs2 rs1 rs2 rs1" ]] \
-        || die "rr: answers do not alternate: $got"
-      say "ok: rr alternates: $got"
-      d_rsfail
-      d_sorry
-      d_reload
-      d_crash dir1
+      rr_alternates
       d_stop dir1
-      ! has_vigild || d_broken
       ;;
     dual)
       d_sorry
       d_crash dir1
       d_stop dir2
       d_reload
+      ! has_vigild || d_broken
       ;;
     persist)
-      d_rsfail
-      d_sorry
-      d_crash dir1
+      # Kill the server the client sticks to: it moves to the other one, and sticks there.
+      d_rsfail "$(fetch "$VIP1" 80)"
       ;;
   esac
   lab_end

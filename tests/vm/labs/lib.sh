@@ -321,6 +321,123 @@ lab_diagnostics() {
   }
 }
 
+# expect WHAT CMD...: bounded poll (BOUND seconds) for a state; fails the test with WHAT if it never comes.
+expect() {
+  local what=$1 t=$SECONDS d
+  shift
+  if poll "$BOUND" "$@"; then
+    say "ok: $what (after $((SECONDS - t))s)"
+    return 0
+  fi
+  for d in $DIRECTORS; do
+    [ -z "${DPID[$d]:-}" ] || alive "$d" || die "$d: ${IMPL[$d]} (pid ${DPID[$d]}) has exited; waiting for: $what"
+  done
+  die "not within ${BOUND}s: $what"
+}
+
+# ---- configurations
+
+# vrrp NAME IF VRID PRIO ADDR...: one vrrp_instance (both start as BACKUP; priority decides).
+vrrp() {
+  local a
+  cat <<EOF
+vrrp_instance $1 {
+  state BACKUP
+  interface $2
+  virtual_router_id $3
+  priority $4
+  advert_int 1
+  virtual_ipaddress {
+EOF
+  for a in "${@:5}"; do echo "    $a/32 dev $2"; done
+  echo "  }"
+  echo "}"
+}
+# rs NAME WEIGHT [CHECK_PORT]: one real_server, rs1 with HTTP_GET and rs2 with TCP_CHECK.
+rs() {
+  local check
+  if [ "$1" = rs1 ]; then
+    check="HTTP_GET {
+      url {
+        path /
+        status_code 200
+      }
+      connect_port ${3:-80}
+      connect_timeout 2
+      retry 1
+      delay_before_retry 1
+    }"
+  else
+    check="TCP_CHECK {
+      connect_port ${3:-80}
+      connect_timeout 2
+      retry 1
+      delay_before_retry 1
+    }"
+  fi
+  cat <<EOF
+  real_server $(rip "$1") 80 {
+    weight $2
+    $check
+  }
+EOF
+}
+# vs SERVICE METHOD SCHED [EXTRA]: a virtual server with rs1, rs2 (weights W1, W2) and sorry.
+vs() {
+  cat <<EOF
+virtual_server $1 {
+  delay_loop 1
+  lvs_sched $3
+  lvs_method $2
+  protocol TCP
+  ${4:-}
+  sorry_server $(rip sorry) 80
+$(rs rs1 "${W1:-1}")
+$(rs rs2 "${W2:-1}")
+}
+EOF
+}
+# prio DIR HIGH_ON: 150 on director HIGH_ON, 100 on the other.
+prio() { if [ "$1" = "$2" ]; then echo 150; else echo 100; fi; }
+
+# write_confs LAB [SCHED]: both directors' configurations for LAB (nat, dr, dual or persist;
+# tests/vm/labs/lab.sh says what each is), the real servers on the side rip() says.
+write_confs() {
+  local d lab=$1 sched=${2:-rr}
+  for d in $DIRECTORS; do
+    {
+      echo "! lab $lab, director $d (${IMPL[$d]})"
+      echo "global_defs {"
+      echo "  router_id $d"
+      echo "}"
+      case $lab in
+        nat)
+          vrrp VI_OUT eth0 51 "$(prio "$d" dir1)" "$VIP1"
+          vrrp VI_IN eth1 52 "$(prio "$d" dir1)" "$GW_VIP"
+          printf 'vrrp_sync_group NAT {\n  group {\n    VI_OUT\n    VI_IN\n  }\n}\n'
+          vs "$VIP1 80" NAT "$sched"
+          ;;
+        dr)
+          vrrp VI_1 eth0 51 "$(prio "$d" dir1)" "$VIP1"
+          vs "$VIP1 80" DR rr
+          ;;
+        dual)
+          vrrp VI_1 eth0 51 "$(prio "$d" dir1)" "$VIP1"
+          vrrp VI_2 eth0 52 "$(prio "$d" dir2)" "$VIP2"
+          vs "$VIP1 80" DR rr
+          vs "$VIP2 80" DR rr
+          ;;
+        persist)
+          # VIP2 (the fwmark service's) rides on the same instance.
+          vrrp VI_1 eth0 51 "$(prio "$d" dir1)" "$VIP1" "$VIP2"
+          vs "$VIP1 80" DR rr "persistence_timeout 60"
+          vs "fwmark 1" DR rr "persistence_timeout 60"
+          ;;
+      esac
+    } >"$(conf_of "$d")"
+  done
+}
+
 # ---- the client
 
 # only NAME COUNT [VIP [PORT]]: COUNT requests in a row are all served by NAME.
