@@ -244,6 +244,8 @@ d_stop() { # d_stop DIR: SIGTERM DIR's daemon
 # reload_applied WANT: both directors' tables show scheduler WANT.
 sched_is() { nsx dir1 ipvsadm -Ln | grep -qE "^TCP .* $1 *\$" && nsx dir2 ipvsadm -Ln | grep -qE "^TCP .* $1 *\$"; }
 reloads() { grep -c 'Reloading' "$(log_of "$1")"; }
+# masterings DIR: how many times DIR's daemon has logged a VRRP instance entering MASTER.
+masterings() { grep -c 'Entering MASTER STATE' "$(log_of "$1")"; }
 reloaded() { [ "$(reloads dir1)" -ge "$1" ] && [ "$(reloads dir2)" -ge "$2" ]; }
 
 # switch_sched SCHED: SIGHUP both with SCHED and weights 3:1 (rs1:rs2).
@@ -257,18 +259,23 @@ switch_sched() {
 }
 
 d_reload() { # SIGHUP both directors under traffic; the configuration gets one more comment
-  local log=$LAB_DIR/reload-$LAB.log urls=() v n fails r1 r2
+  local log=$LAB_DIR/reload-$LAB.log urls=() v n fails r1 r2 m1 m2
   say "-- reload: SIGHUP both directors under client traffic"
   for v in $VIPS; do urls+=("http://$v/"); done
   sed -i '1s/$/ (reloaded)/' "$(conf_of dir1)" "$(conf_of dir2)"
-  loop_start "$log" "${urls[@]}"
+  # Each request may take up to 5 s: a guest under load is slow, and only a failure counts.
+  TIMEOUT=5 loop_start "$log" "${urls[@]}"
   expect "the client loop runs" loop_more "$log" 10
-  r1=$(reloads dir1) r2=$(reloads dir2)
+  r1=$(reloads dir1) r2=$(reloads dir2) m1=$(masterings dir1) m2=$(masterings dir2)
   kill -HUP "${DPID[dir1]}" "${DPID[dir2]}" || die "cannot SIGHUP the directors"
   expect "both daemons reloaded" reloaded $((r1 + 1)) $((r2 + 1))
   n=$(loop_count "$log")
   expect "20 more requests after the reload" loop_more "$log" $((n + 20))
   loop_stop "$log"
+  # No VRRP instance changed hands, not even for a moment.
+  if [ "$(masterings dir1)" != "$m1" ] || [ "$(masterings dir2)" != "$m2" ]; then
+    die "a VRRP instance entered MASTER state during the reload (times so far: dir1 $m1 -> $(masterings dir1), dir2 $m2 -> $(masterings dir2))"
+  fi
   fails=$(grep -c ' fail ' "$log")
   [ "$fails" = 0 ] || die "$fails of $(loop_count "$log") requests failed across the reload: $(grep ' fail ' "$log" | head -5 | tr '\n' ';') (epoch $(date +%s.%N))"
   say "ok: $(loop_count "$log") requests across the reload, none failed"
