@@ -54,7 +54,7 @@ def main():
     d, pairs = sys.argv[1], sys.argv[2:]
     kinds = ["term", "kill", "back"]
     label = {"term": "graceful switchover (SIGTERM master)",
-             "kill": "failover (SIGKILL master, links down)",
+             "kill": "failover (master links down + SIGKILL)",
              "back": "preemption back (master restarted)"}
     res = {}
     for p in pairs:

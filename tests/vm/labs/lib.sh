@@ -236,13 +236,13 @@ dstop() {
   poll 30 ns_empty "$d" || die "$d: processes left in its namespace: $(ip netns pids "lb-$d")"
 }
 
-# crash DIR: a SIGKILLed director is a machine that died: besides the daemon, its links go
-# down (so its leftover VIP cannot answer, and the client is served by the other one only if
-# the new master's gratuitous ARP reached it).
+# crash DIR: a director that dies: its links go down, then its daemon is SIGKILLed (so its
+# leftover VIP and IPVS table can serve no one, and the client is served by the other one only
+# once the new master's gratuitous ARP has reached it).
 crash() {
-  dstop "$1" KILL
   nsx "$1" ip link set eth0 down
   nsx "$1" ip link set eth1 down
+  dstop "$1" KILL
 }
 # reboot DIR: the crashed machine comes back with a clean kernel state, then its daemon.
 reboot() {
