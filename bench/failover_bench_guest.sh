@@ -64,7 +64,7 @@ for pair in "$@"; do
     expect "dir2 holds VIP1" holds_all dir2 "$VIP1"
     wait_steady "the client is served through dir2"
     event back
-    reboot dir1
+    revive dir1
     expect "dir1 takes VIP1 back" held_by dir1 "$VIP1"
     wait_steady "the client is served through dir1"
     say "round $i done"

@@ -5,22 +5,24 @@
 # checks), in front of real servers rs1 and rs2 and a sorry server. Each lab is a
 # configuration; the drills are checked from the client, with the directors' IPVS tables and
 # addresses:
-#   nat      LVS-NAT, rr, then wrr 3:1 by a reload under traffic; the real servers' default
-#            gateway is a VIP on the inside, synced with the outside VIP (vrrp_sync_group)
+#   nat      LVS-NAT, rr, then wrr 3:1 by a reload; the real servers' default gateway is a VIP
+#            on the inside, synced with the outside VIP (vrrp_sync_group); ip_forward=1
 #   dr       LVS-DR, rr
 #   dual     dual-master LVS-DR: VIP1 master on dir1, VIP2 master on dir2 (crossed priorities)
 #   persist  persistence_timeout on VIP1:80, and an fwmark service on VIP2 that groups ports
 #            80 and 443 (marked on the directors' ingress by tc), persistent too
-# The drills (run where they make sense; every wait is a bounded poll):
+# The drills (which lab runs which: at the end of this file; every wait is a bounded poll):
 #   sched    answers alternate (rr), match the weights (wrr), stick (persistence);
-#   rsfail   rs1's web servers killed: only rs2 serves; restarted: both again;
+#   rsfail   a real server's web servers killed (by PID): only the other one serves;
+#            restarted: both again (with persistence: the client moves, and sticks);
 #   sorry    both killed: the sorry server answers; restarted: the real servers again;
-#   crash    the master director SIGKILLed (and its links down: a dead machine): the other
+#   crash    the master director dies (links down, then SIGKILL to its daemon): the other
 #            one holds the VIPs, the client's ARP entry follows its gratuitous ARP, the client
 #            is served; the dead one "reboots" and takes its VIPs back (preemption);
 #   stop     SIGTERM to a master: the other takes over; the stopped one has no VIP and no IPVS
 #            table left; restarted, it takes its VIPs back;
-#   reload   SIGHUP to both directors under steady client traffic: not one request fails;
+#   reload   SIGHUP to both directors under steady client traffic: not one request fails,
+#            no VRRP instance enters MASTER state;
 #   broken   SIGHUP with a broken configuration (vigild directors only): IPVS tables and
 #            addresses of both directors identical before and after, and vigild logs the
 #            error as file:line:col.
@@ -215,7 +217,7 @@ d_crash() { # d_crash DIR: SIGKILL DIR's daemon; DIR masters some VIPs
   done
   expect "the client is served through $o" served_all
   say "ok: service back $((SECONDS - t))s after the crash"
-  reboot "$d"
+  revive "$d"
   expect "$d (${IMPL[$d]}) restarted takes its VIPs back" masters_ok
   for v in $(vips_of "$d"); do
     [ "$v" = "$GW_VIP" ] || expect "the client's ARP entry for $v points to $d again" client_arp_to "$d" "$v"

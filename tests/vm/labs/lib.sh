@@ -244,8 +244,8 @@ crash() {
   nsx "$1" ip link set eth1 down
   dstop "$1" KILL
 }
-# reboot DIR: the crashed machine comes back with a clean kernel state, then its daemon.
-reboot() {
+# revive DIR: the crashed machine comes back with a clean kernel state, then its daemon.
+revive() {
   local d=$1 a
   nsx "$d" ipvsadm -C
   for a in $VIP1 $VIP2; do nsx "$d" ip addr del "$a/32" dev eth0 2>/dev/null; done
