@@ -2,15 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # vigil's main job on the bundled default configuration, on a fresh Debian 12
 # machine (as root): install the dependencies (and the cached VM kernel), build
-# vigild (release), check etc/keepalived.conf exactly as `keepalived -t` would,
-# then program its virtual servers into IPVS with `vigild -C` and let its
-# HTTP_GET checks take a real server out and back in (an LVS-DR lab of network
-# namespaces with the configuration's addresses). The host kernel has no IPVS,
-# so that part runs in a throw-away qemu guest booted from Debian's kernel
-# (tests/vm/vmrun.sh, scripts/demo-ipvs-guest.sh). The configuration names eth0 and eth1,
-# so the check runs in a throw-away network namespace that has them. VRRP then
-# runs on the host between two throw-away namespaces: vigild as one director,
-# Debian's keepalived as the other (scripts/demo-vrrp.sh).
+# vigild (release), check etc/keepalived.conf exactly as `keepalived -t` would
+# (for both directors it describes: -i lb1 and -i lb2), then run the
+# dual-master LVS-DR lab it describes, step by step (scripts/demo-labs-guest.sh):
+# two directors running vigild, two real servers and a sorry server, and a
+# client that watches failures, a reload under traffic, a crash and a graceful
+# stop. The host kernel has no IPVS, so the lab runs in a throw-away qemu guest
+# booted from Debian's kernel (tests/vm/vmrun.sh). The configuration names
+# eth0, so the check runs in a throw-away network namespace that has it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 conf=${1:-etc/keepalived.conf}
@@ -25,16 +24,15 @@ ip netns add "$ns"
 ip -n "$ns" link set lo up
 ip -n "$ns" link add eth0 type veth peer name eth1
 
-echo "== vigild -t -f $conf"
-set +e
-ip netns exec "$ns" "$vigild" -t -f "$conf"
-rc=$?
-set -e
-echo "exit status $rc (0: valid; 4: cannot run; 5: errors; 6: script security)"
-[ "$rc" -eq 0 ] || exit "$rc"
+for id in lb1 lb2; do
+  echo "== vigild -t -i $id -f $conf"
+  set +e
+  ip netns exec "$ns" "$vigild" -t -i "$id" -f "$conf"
+  rc=$?
+  set -e
+  echo "exit status $rc (0: valid; 4: cannot run; 5: errors; 6: script security)"
+  [ "$rc" -eq 0 ] || exit "$rc"
+done
 
-echo "== VRRP: vigild and keepalived as a director pair (scripts/demo-vrrp.sh)"
-./scripts/demo-vrrp.sh "$vigild" "$conf"
-
-echo "== booting a guest with IPVS (tests/vm/vmrun.sh)"
-tests/vm/vmrun.sh -m 768 -t 300 -- scripts/demo-ipvs-guest.sh "$vigild" "$PWD/$conf"
+echo "== booting a guest with IPVS (tests/vm/vmrun.sh) for the dual-master LVS-DR lab"
+tests/vm/vmrun.sh -m 1024 -t 600 -- scripts/demo-labs-guest.sh "$vigild" "$PWD/$conf"

@@ -38,6 +38,7 @@ RS_SIDE=out        # which side the real servers are on now: out (DR) or in (NAT
 declare -A WEB_PID=()  # "rs1:80" -> PID of that web server
 declare -A DPID=()     # director -> PID of its daemon (the parent, for keepalived)
 declare -A IMPL=()     # director -> vigild | keepalived
+declare -A DARGS=()    # director -> extra daemon arguments (word-split), e.g. "-i lb1"
 VIGILD=${VIGILD:-vigild}
 KEEPALIVED=${KEEPALIVED:-/usr/sbin/keepalived}
 
@@ -203,8 +204,9 @@ dstart() {
   [ -z "${DPID[$d]:-}" ] || die "$d: already running (pid ${DPID[$d]})"
   echo "=== $(date +%T.%N | cut -c1-12) start ${IMPL[$d]}" >>"$(log_of "$d")"
   # Not through nsx, so that $! is the daemon (ip netns exec execs it).
+  # shellcheck disable=SC2086 # DARGS holds several arguments on purpose
   ip netns exec "lb-$d" "$bin" -n -l -D -f "$(conf_of "$d")" -p "$LAB_DIR/$d.pid" \
-    -r "$LAB_DIR/${d}_vrrp.pid" -c "$LAB_DIR/${d}_chk.pid" >>"$(log_of "$d")" 2>&1 &
+    -r "$LAB_DIR/${d}_vrrp.pid" -c "$LAB_DIR/${d}_chk.pid" ${DARGS[$d]:-} >>"$(log_of "$d")" 2>&1 &
   DPID[$d]=$!
 }
 
