@@ -76,7 +76,7 @@ web_start rs2
 expect "rs1 and rs2 back, the sorry server gone" tables_have rs1 rs2
 
 step "5. reload: first what it would change, then SIGHUP under steady client traffic"
-sed -i 's/^\(  delay_loop\) 2 /\1 3 /' "$(conf_of dir1)" "$(conf_of dir2)"
+sed -i 's/^\(  delay_loop\) 2\b/\1 3/' "$(conf_of dir1)" "$(conf_of dir2)"
 say "   (delay_loop 2 -> 3 in both files) vigild reload --dry-run on lb1:"
 nsx dir1 "$VIGILD" reload --dry-run --socket "$LAB_DIR/dir1.sock" | sed 's/^/      /'
 log=$LAB_DIR/reload.log
@@ -109,7 +109,7 @@ step "7. lb2 stops gracefully (SIGTERM): it sends priority 0, lb1 takes 198.18.0
 t=$SECONDS
 dstop dir2 TERM
 expect "lb1 holds both VIPs" held_by dir1 "$VIP1" "$VIP2"
-say "   lb2 stopped and lb1 took over within $((SECONDS - t)) s; lb2's table: '$(nsx dir2 ipvsadm -Ln | grep -c -- '->') real servers'"
+say "   lb2 stopped and lb1 took over within $((SECONDS - t)) s; lb2's table: $(nsx dir2 ipvsadm -Ln | grep -cE '^(TCP|UDP|FWM)') virtual servers"
 ask 2 "$VIP2"
 
 step "8. what lb1 says about itself: vigild status"

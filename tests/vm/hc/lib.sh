@@ -13,43 +13,15 @@
 # The sorry server is a third DR real server, so the virtual server's one forwarding method
 # (DR) serves it too: no NAT on the director.
 set -u # no pipefail: `cmd | grep -q` would fail when grep exits first
+NS_PREFIX=hc-
+# shellcheck source=tests/vm/guest.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../guest.sh" || exit 1
 
 LAB_VIP=198.18.0.100
 LAB_DIR=/run/hclab
 declare -A LAB_IP=([director]=198.18.0.1 [client]=198.18.0.10 [rs1]=198.18.0.11
   [rs2]=198.18.0.12 [sorry]=198.18.0.13)
 declare -A WEB_PID=()
-
-T0=$SECONDS
-say() { printf '[%4ds] %s\n' $((SECONDS - T0)) "$*"; }
-die() {
-  say "FAIL: $*"
-  lab_diagnostics
-  exit 1
-}
-
-# poll SECONDS CMD...: runs CMD every 0.2 s until it succeeds or SECONDS pass.
-poll() {
-  local limit=$1
-  shift
-  local deadline=$((SECONDS + limit))
-  until "$@" >/dev/null 2>&1; do
-    [ "$SECONDS" -lt "$deadline" ] || return 1
-    sleep 0.2
-  done
-}
-
-# nsx NS CMD...: runs CMD in namespace NS.
-nsx() {
-  local ns=$1
-  shift
-  ip netns exec "hc-$ns" "$@"
-}
-
-# busybox httpd forks one short-lived child per request: much lighter under TCG than a
-# python server. The guest's init leaves a static busybox in /run/vmrun.
-BUSYBOX=/run/vmrun/busybox
-[ -x "$BUSYBOX" ] || BUSYBOX=$(command -v busybox || echo busybox)
 
 lab_ns_up() { # lab_ns_up NAME: namespace hc-NAME, eth0 on the bridge with its address
   local n=$1

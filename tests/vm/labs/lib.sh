@@ -22,6 +22,9 @@
 # directly), on the inside for LVS-NAT (eth0 down, default route through the gateway VIP, so
 # every reply goes back through the master director, which undoes the NAT).
 set -u # no pipefail: `cmd | grep -q` would fail when grep exits first
+NS_PREFIX=lb-
+# shellcheck source=tests/vm/guest.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../guest.sh" || exit 1
 
 LAB_DIR=/run/lblab
 LAB_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -41,37 +44,6 @@ declare -A IMPL=()     # director -> vigild | keepalived
 declare -A DARGS=()    # director -> extra daemon arguments (word-split), e.g. "-i lb1"
 VIGILD=${VIGILD:-vigild}
 KEEPALIVED=${KEEPALIVED:-/usr/sbin/keepalived}
-
-T0=$SECONDS
-say() { printf '[%4ds] %s\n' $((SECONDS - T0)) "$*"; }
-die() {
-  say "FAIL: $*"
-  lab_diagnostics
-  exit 1
-}
-
-# poll SECONDS CMD...: runs CMD every 0.2 s until it succeeds or SECONDS pass.
-poll() {
-  local limit=$1
-  shift
-  local deadline=$((SECONDS + limit))
-  until "$@" >/dev/null 2>&1; do
-    [ "$SECONDS" -lt "$deadline" ] || return 1
-    sleep 0.2
-  done
-}
-
-# nsx NODE CMD...: runs CMD in NODE's namespace.
-nsx() {
-  local n=$1
-  shift
-  ip netns exec "lb-$n" "$@"
-}
-
-# busybox httpd forks one short-lived child per request: much lighter under TCG than a
-# python server. The guest's init leaves a static busybox in /run/vmrun.
-BUSYBOX=/run/vmrun/busybox
-[ -x "$BUSYBOX" ] || BUSYBOX=$(command -v busybox || echo busybox)
 
 # veth_to NODE BRIDGE IFNAME HOSTNAME: NODE's IFNAME, its peer HOSTNAME on BRIDGE.
 veth_to() {
