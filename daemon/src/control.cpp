@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The control socket server and client (see control.hpp for the wire format).
-// The server runs on the daemon's loop and never blocks it: each connection
-// has a bounded request buffer and deadlines, so a stuck or hostile client
-// only ever holds its own connection.
+// The server is a OneShotServer on the daemon's loop (one_shot_server.hpp);
+// here are its protocol (one line, a peer check) and its socket file.
 #include "control.hpp"
 
 #include <sys/socket.h>
@@ -17,11 +16,13 @@
 #include <cstring>
 #include <exception>
 #include <filesystem>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
 #include <utility>
 
+#include "one_shot_server.hpp"
 #include "status_render.hpp"
 
 namespace vigil::daemon {
@@ -30,16 +31,6 @@ namespace asio = boost::asio;
 using local = asio::local::stream_protocol;
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
 
 /// Does someone accept connections on the Unix socket at `path`? 0 if so,
 /// else the connect() errno.
@@ -61,7 +52,7 @@ int probe_socket(const std::string& path) {
 }  // namespace
 
 std::string control_answer(const std::string& request, const ControlHandlers& h) {
-  const std::string_view req = trim(request);
+  const std::string_view req = trim_blanks(request);
   try {
     if (req == "status") {
       return "OK\n" + render_status_text(h.state());
@@ -86,161 +77,59 @@ std::string control_answer(const std::string& request, const ControlHandlers& h)
 
 // ---- Server ----------------------------------------------------------------
 
-struct ControlServer::Impl : std::enable_shared_from_this<ControlServer::Impl> {
-  Impl(asio::io_context& io_, ControlHandlers h, ControlServerOptions o)
-      : acceptor(io_), handlers(std::move(h)), opts(o) {}
-
-  local::acceptor acceptor;
-  ControlHandlers handlers;
-  ControlServerOptions opts;
-  std::string path;
-  dev_t dev = 0;
-  ino_t ino = 0;
-  std::size_t live = 0;
-  bool stopped = true;
-
-  void accept();
-};
-
 namespace {
 
-struct ControlConnection : std::enable_shared_from_this<ControlConnection> {
-  ControlConnection(local::socket s, std::shared_ptr<ControlServer::Impl> srv)
-      : sock(std::move(s)),
-        timer(sock.get_executor()),
-        buf(kControlMaxRequest),
-        server(std::move(srv)) {
-    ++server->live;
+/// Only root and the daemon's own user may talk to it, even if someone
+/// loosened the socket's mode.
+bool peer_allowed(local::socket& sock) {
+  ucred cred{};
+  socklen_t len = sizeof(cred);
+  if (::getsockopt(sock.native_handle(), SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) {
+    return false;
   }
-  ControlConnection(const ControlConnection&) = delete;
-  ControlConnection& operator=(const ControlConnection&) = delete;
-  ControlConnection(ControlConnection&&) = delete;
-  ControlConnection& operator=(ControlConnection&&) = delete;
-  ~ControlConnection() { --server->live; }
+  return cred.uid == 0 || cred.uid == ::geteuid();
+}
 
-  local::socket sock;
-  asio::steady_timer timer;
-  asio::streambuf buf;
-  std::string answer;
-  std::array<char, 1024> scratch{};
-  std::shared_ptr<ControlServer::Impl> server;
-
-  void arm(std::chrono::milliseconds after) {
-    auto self = shared_from_this();
-    timer.expires_after(after);
-    timer.async_wait([self](const boost::system::error_code& ec) {
-      if (!ec) {
-        boost::system::error_code ignored;
-        self->sock.close(ignored);
-      }
-    });
-  }
-
-  /// Only root and the daemon's own user may talk to it, even if someone
-  /// loosened the socket's mode.
-  bool peer_allowed() {
-    ucred cred{};
-    socklen_t len = sizeof(cred);
-    if (::getsockopt(sock.native_handle(), SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) {
-      return false;
+OneShotHandler<local::socket> control_protocol(ControlHandlers handlers) {
+  OneShotHandler<local::socket> p;
+  p.delimiter = "\n";
+  p.screen = [](local::socket& sock) -> std::optional<std::string> {
+    if (peer_allowed(sock)) {
+      return std::nullopt;
     }
-    return cred.uid == 0 || cred.uid == ::geteuid();
-  }
-
-  void start() {
-    if (!peer_allowed()) {
-      send("ERROR permission denied\n");
-      return;
+    return "ERROR permission denied\n";
+  };
+  // A last line without its "\n" before the end of input is a request too.
+  p.answer = [h = std::move(handlers)](RequestEnd end,
+                                       std::string line) -> std::optional<std::string> {
+    if (end == RequestEnd::TooLong) {
+      return "ERROR request too long\n";
     }
-    arm(server->opts.read_timeout);
-    auto self = shared_from_this();
-    asio::async_read_until(
-        sock, buf, '\n',
-        [self](const boost::system::error_code& ec, std::size_t n) { self->on_request(ec, n); });
-  }
-
-  void on_request(const boost::system::error_code& ec, std::size_t n) {
-    if (ec == asio::error::not_found) {
-      send("ERROR request too long\n");
-      return;
-    }
-    std::size_t take = n;
-    if (ec == asio::error::eof && buf.size() > 0) {
-      take = buf.size();  // a last line without its "\n"
-    } else if (ec) {
-      close();
-      return;
-    }
-    std::string line(asio::buffers_begin(buf.data()),
-                     asio::buffers_begin(buf.data()) + static_cast<std::ptrdiff_t>(take));
     if (!line.empty() && line.back() == '\n') {
       line.pop_back();
     }
-    send(control_answer(line, server->handlers));
-  }
-
-  void send(std::string text) {
-    answer = std::move(text);
-    arm(server->opts.write_timeout);
-    auto self = shared_from_this();
-    asio::async_write(sock, asio::buffer(answer),
-                      [self](const boost::system::error_code& ec, std::size_t) {
-                        if (ec) {
-                          self->close();
-                          return;
-                        }
-                        // Read what the client still sends until it closes (or
-                        // the deadline): closing with unread input would send a
-                        // reset that can destroy the answer in flight.
-                        boost::system::error_code ignored;
-                        self->sock.shutdown(local::socket::shutdown_send, ignored);
-                        self->drain();
-                      });
-  }
-
-  void drain() {
-    auto self = shared_from_this();
-    sock.async_read_some(asio::buffer(scratch),
-                         [self](const boost::system::error_code& ec, std::size_t) {
-                           if (ec) {
-                             self->close();
-                           } else {
-                             self->drain();
-                           }
-                         });
-  }
-
-  void close() {
-    boost::system::error_code ignored;
-    sock.shutdown(local::socket::shutdown_both, ignored);
-    sock.close(ignored);
-    timer.cancel();
-  }
-};
+    return control_answer(line, h);
+  };
+  return p;
+}
 
 }  // namespace
 
-void ControlServer::Impl::accept() {
-  auto self = shared_from_this();
-  acceptor.async_accept([self](const boost::system::error_code& ec, local::socket s) {
-    if (self->stopped || ec == asio::error::operation_aborted) {
-      return;
-    }
-    if (!ec) {
-      if (self->live >= self->opts.max_connections) {
-        boost::system::error_code ignored;
-        s.close(ignored);
-      } else {
-        std::make_shared<ControlConnection>(std::move(s), self)->start();
-      }
-    }
-    self->accept();
-  });
-}
+struct ControlServer::Impl {
+  std::shared_ptr<OneShotServer<local>> server;
+  std::string path;
+  dev_t dev = 0;
+  ino_t ino = 0;
+};
 
 ControlServer::ControlServer(asio::io_context& io, ControlHandlers handlers,
                              ControlServerOptions opts)
-    : impl_(std::make_shared<Impl>(io, std::move(handlers), opts)) {}
+    : impl_(std::make_unique<Impl>()) {
+  impl_->server = std::make_shared<OneShotServer<local>>(
+      io, control_protocol(std::move(handlers)),
+      OneShotLimits{opts.read_timeout, opts.write_timeout, kControlMaxRequest,
+                    opts.max_connections});
+}
 
 ControlServer::~ControlServer() {
   stop();
@@ -277,7 +166,7 @@ std::string ControlServer::start(const std::string& given) {
     }
   }
   boost::system::error_code ec;
-  auto& a = impl_->acceptor;
+  auto& a = impl_->server->acceptor();
   a.open(local(), ec);
   if (ec) {
     return ec.message();
@@ -302,18 +191,14 @@ std::string ControlServer::start(const std::string& given) {
     return "cannot listen on " + path + ": " + ec.message();
   }
   impl_->path = path;
-  impl_->stopped = false;
-  impl_->accept();
+  impl_->server->serve();
   return {};
 }
 
 void ControlServer::stop() {
-  if (impl_->stopped) {
+  if (!impl_->server->stop()) {
     return;
   }
-  impl_->stopped = true;
-  boost::system::error_code ignored;
-  impl_->acceptor.close(ignored);
   // Only our own socket: another daemon may have replaced it meanwhile.
   struct stat st {};
   if (::lstat(impl_->path.c_str(), &st) == 0 && st.st_dev == impl_->dev &&

@@ -68,10 +68,9 @@ class ControlServer {
   /// Stops accepting and removes the socket file if it is still ours.
   void stop();
 
-  struct Impl;  ///< shared with the connections, so it outlives the ones in flight
-
  private:
-  std::shared_ptr<Impl> impl_;
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
 };
 
 /// The client's outcome.

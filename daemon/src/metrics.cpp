@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Prometheus/OpenMetrics rendering of a State and the small HTTP listener that
-// serves it (see metrics.hpp). The listener answers one request per connection
-// and closes it, so a scraper never holds the loop: every connection has a
-// deadline and a bounded request buffer.
+// serves it (see metrics.hpp). The listener is a OneShotServer
+// (one_shot_server.hpp): one request per connection, with a deadline and a
+// bounded request buffer, so a scraper never holds the loop.
 #include "metrics.hpp"
 
 #include <fmt/format.h>
@@ -15,10 +15,13 @@
 #include <cstdint>
 #include <deque>
 #include <istream>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "one_shot_server.hpp"
 
 namespace vigil::daemon {
 
@@ -124,16 +127,6 @@ std::string lower(std::string_view s) {
   std::transform(out.begin(), out.end(), out.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return out;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
-    s.remove_suffix(1);
-  }
-  return s;
 }
 
 }  // namespace
@@ -340,175 +333,88 @@ std::optional<tcp::endpoint> parse_listen_address(const std::string& text, std::
 
 // ---- The HTTP listener ----------------------------------------------------
 
-struct MetricsServer::Impl : std::enable_shared_from_this<MetricsServer::Impl> {
-  Impl(asio::io_context& io_, StateFn fn, MetricsServerOptions o)
-      : io(io_), acceptor(io_), state(std::move(fn)), opts(o) {}
-
-  asio::io_context& io;
-  tcp::acceptor acceptor;
-  StateFn state;
-  MetricsServerOptions opts;
-  std::size_t live = 0;
-  bool stopped = false;
-
-  void accept();
-};
-
 namespace {
 
-struct HttpConnection : std::enable_shared_from_this<HttpConnection> {
-  HttpConnection(tcp::socket s, std::shared_ptr<MetricsServer::Impl> srv)
-      : sock(std::move(s)),
-        timer(sock.get_executor()),
-        buf(srv->opts.max_request),
-        server(std::move(srv)) {
-    ++server->live;
+/// A whole response; the body only when `with_body` (HEAD and some errors
+/// send the head alone).
+std::string http_response(int code, const char* reason, const std::string& type,
+                          const std::string& body, const std::string& extra, bool with_body) {
+  std::string response = fmt::format(
+      "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\n{}Connection: close\r\n\r\n",
+      code, reason, type, body.size(), extra);
+  if (with_body) {
+    response += body;
   }
-  HttpConnection(const HttpConnection&) = delete;
-  HttpConnection& operator=(const HttpConnection&) = delete;
-  HttpConnection(HttpConnection&&) = delete;
-  HttpConnection& operator=(HttpConnection&&) = delete;
-  ~HttpConnection() { --server->live; }
+  return response;
+}
 
-  tcp::socket sock;
-  asio::steady_timer timer;
-  asio::streambuf buf;
-  std::string response;
-  std::array<char, 4096> scratch{};
-  std::shared_ptr<MetricsServer::Impl> server;
-
-  void start() {
-    auto self = shared_from_this();
-    timer.expires_after(server->opts.timeout);
-    timer.async_wait([self](const boost::system::error_code& ec) {
-      if (!ec) {
-        boost::system::error_code ignored;
-        self->sock.close(ignored);
-      }
-    });
-    asio::async_read_until(
-        sock, buf, "\r\n\r\n",
-        [self](const boost::system::error_code& ec, std::size_t n) { self->on_request(ec, n); });
+/// The response to a request head (request line and headers, up to the blank
+/// line); nullopt when the client stopped before the head was whole.
+std::optional<std::string> http_answer(RequestEnd end, const std::string& head,
+                                       const MetricsServer::StateFn& state) {
+  if (end == RequestEnd::TooLong) {
+    return http_response(431, "Request Header Fields Too Large", "text/plain",
+                         "request too large\n", {}, true);
   }
-
-  void on_request(const boost::system::error_code& ec, std::size_t n) {
-    if (ec == asio::error::not_found) {
-      reply(431, "Request Header Fields Too Large", "text/plain", "request too large\n", {}, true);
-      return;
-    }
-    if (ec) {
-      finish();
-      return;
-    }
-    std::string head(asio::buffers_begin(buf.data()),
-                     asio::buffers_begin(buf.data()) + static_cast<std::ptrdiff_t>(n));
-    // Request line: METHOD SP TARGET SP HTTP/1.x
-    const auto eol = head.find("\r\n");
-    const std::string line = head.substr(0, eol);
-    const auto sp1 = line.find(' ');
-    const auto sp2 = sp1 == std::string::npos ? std::string::npos : line.find(' ', sp1 + 1);
-    if (sp1 == std::string::npos || sp2 == std::string::npos ||
-        line.find(' ', sp2 + 1) != std::string::npos || sp1 == 0 || sp2 == sp1 + 1 ||
-        (line.substr(sp2 + 1) != "HTTP/1.1" && line.substr(sp2 + 1) != "HTTP/1.0")) {
-      reply(400, "Bad Request", "text/plain", "bad request\n", {}, true);
-      return;
-    }
-    const std::string method = line.substr(0, sp1);
-    std::string target = line.substr(sp1 + 1, sp2 - sp1 - 1);
-    target = target.substr(0, target.find('?'));
-    std::string accept;
-    std::size_t pos = eol + 2;
-    while (pos < head.size()) {
-      const auto e = head.find("\r\n", pos);
-      const std::string h = head.substr(pos, e - pos);
-      pos = e == std::string::npos ? head.size() : e + 2;
-      const auto colon = h.find(':');
-      if (colon != std::string::npos && lower(h.substr(0, colon)) == "accept") {
-        accept += std::string(trim(std::string_view(h).substr(colon + 1)));
-        accept += ',';
-      }
-    }
-    if (target != "/metrics") {
-      reply(404, "Not Found", "text/plain", "not found: try /metrics\n", {}, method != "HEAD");
-      return;
-    }
-    if (method != "GET" && method != "HEAD") {
-      reply(405, "Method Not Allowed", "text/plain", "method not allowed\n", "Allow: GET, HEAD\r\n",
-            true);
-      return;
-    }
-    const MetricsFormat f = negotiate_metrics_format(accept);
-    reply(200, "OK", metrics_content_type(f), render_metrics(server->state(), f), {},
-          method == "GET");
+  if (end != RequestEnd::Delimiter) {
+    return std::nullopt;
   }
-
-  void reply(int code, const char* reason, const std::string& type, const std::string& body,
-             const std::string& extra, bool with_body) {
-    response = fmt::format(
-        "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\n{}Connection: close\r\n\r\n",
-        code, reason, type, body.size(), extra);
-    if (with_body) {
-      response += body;
+  // Request line: METHOD SP TARGET SP HTTP/1.x
+  const auto eol = head.find("\r\n");
+  const std::string line = head.substr(0, eol);
+  const auto sp1 = line.find(' ');
+  const auto sp2 = sp1 == std::string::npos ? std::string::npos : line.find(' ', sp1 + 1);
+  if (sp1 == std::string::npos || sp2 == std::string::npos ||
+      line.find(' ', sp2 + 1) != std::string::npos || sp1 == 0 || sp2 == sp1 + 1 ||
+      (line.substr(sp2 + 1) != "HTTP/1.1" && line.substr(sp2 + 1) != "HTTP/1.0")) {
+    return http_response(400, "Bad Request", "text/plain", "bad request\n", {}, true);
+  }
+  const std::string method = line.substr(0, sp1);
+  std::string target = line.substr(sp1 + 1, sp2 - sp1 - 1);
+  target = target.substr(0, target.find('?'));
+  std::string accept;
+  std::size_t pos = eol + 2;
+  while (pos < head.size()) {
+    const auto e = head.find("\r\n", pos);
+    const std::string h = head.substr(pos, e - pos);
+    pos = e == std::string::npos ? head.size() : e + 2;
+    const auto colon = h.find(':');
+    if (colon != std::string::npos && lower(h.substr(0, colon)) == "accept") {
+      accept += std::string(trim_blanks(std::string_view(h).substr(colon + 1)));
+      accept += ',';
     }
-    auto self = shared_from_this();
-    asio::async_write(sock, asio::buffer(response),
-                      [self](const boost::system::error_code& ec, std::size_t) {
-                        if (ec) {
-                          self->finish();
-                          return;
-                        }
-                        // Lingering close: closing with unread input (an
-                        // overlong request) would send a reset that can destroy
-                        // the answer in flight, so read until the client closes
-                        // (or the deadline).
-                        boost::system::error_code ignored;
-                        self->sock.shutdown(tcp::socket::shutdown_send, ignored);
-                        self->drain();
-                      });
   }
-
-  void drain() {
-    auto self = shared_from_this();
-    sock.async_read_some(asio::buffer(scratch),
-                         [self](const boost::system::error_code& ec, std::size_t) {
-                           if (ec) {
-                             self->finish();
-                           } else {
-                             self->drain();
-                           }
-                         });
+  if (target != "/metrics") {
+    return http_response(404, "Not Found", "text/plain", "not found: try /metrics\n", {},
+                         method != "HEAD");
   }
-
-  void finish() {
-    boost::system::error_code ignored;
-    sock.shutdown(tcp::socket::shutdown_both, ignored);
-    sock.close(ignored);
-    timer.cancel();
+  if (method != "GET" && method != "HEAD") {
+    return http_response(405, "Method Not Allowed", "text/plain", "method not allowed\n",
+                         "Allow: GET, HEAD\r\n", true);
   }
-};
+  const MetricsFormat f = negotiate_metrics_format(accept);
+  return http_response(200, "OK", metrics_content_type(f), render_metrics(state(), f), {},
+                       method == "GET");
+}
 
 }  // namespace
 
-void MetricsServer::Impl::accept() {
-  auto self = shared_from_this();
-  acceptor.async_accept([self](const boost::system::error_code& ec, tcp::socket s) {
-    if (self->stopped || ec == asio::error::operation_aborted) {
-      return;
-    }
-    if (!ec) {
-      if (self->live >= self->opts.max_connections) {
-        boost::system::error_code ignored;
-        s.close(ignored);
-      } else {
-        std::make_shared<HttpConnection>(std::move(s), self)->start();
-      }
-    }
-    self->accept();
-  });
-}
+struct MetricsServer::Impl {
+  std::shared_ptr<OneShotServer<tcp>> server;
+};
 
 MetricsServer::MetricsServer(asio::io_context& io, StateFn state, MetricsServerOptions opts)
-    : impl_(std::make_shared<Impl>(io, std::move(state), opts)) {}
+    : impl_(std::make_unique<Impl>()) {
+  OneShotHandler<tcp::socket> http;
+  http.delimiter = "\r\n\r\n";
+  http.answer = [fn = std::move(state)](RequestEnd end, const std::string& head) {
+    return http_answer(end, head, fn);
+  };
+  // One deadline for the whole connection: request, response and close.
+  impl_->server = std::make_shared<OneShotServer<tcp>>(
+      io, std::move(http),
+      OneShotLimits{opts.timeout, std::nullopt, opts.max_request, opts.max_connections});
+}
 
 MetricsServer::~MetricsServer() {
   stop();
@@ -516,7 +422,7 @@ MetricsServer::~MetricsServer() {
 
 std::string MetricsServer::start(const tcp::endpoint& at) {
   boost::system::error_code ec;
-  auto& a = impl_->acceptor;
+  auto& a = impl_->server->acceptor();
   if (a.open(at.protocol(), ec); ec) {
     return ec.message();
   }
@@ -531,19 +437,17 @@ std::string MetricsServer::start(const tcp::endpoint& at) {
     a.close();
     return ec.message();
   }
-  impl_->accept();
+  impl_->server->serve();
   return {};
 }
 
 tcp::endpoint MetricsServer::local_endpoint() const {
   boost::system::error_code ec;
-  return impl_->acceptor.local_endpoint(ec);
+  return impl_->server->acceptor().local_endpoint(ec);
 }
 
 void MetricsServer::stop() {
-  impl_->stopped = true;
-  boost::system::error_code ignored;
-  impl_->acceptor.close(ignored);
+  impl_->server->stop();
 }
 
 }  // namespace vigil::daemon

@@ -57,10 +57,9 @@ class MetricsServer {
   [[nodiscard]] boost::asio::ip::tcp::endpoint local_endpoint() const;
   void stop();
 
-  struct Impl;  ///< shared with the connections, so it outlives the ones in flight
-
  private:
-  std::shared_ptr<Impl> impl_;
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace vigil::daemon

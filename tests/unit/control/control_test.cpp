@@ -65,6 +65,19 @@ struct Fake {
   }
 };
 
+/// A test's socket directory, loop and fake daemon; serve() starts a control
+/// server on them.
+struct Harness {
+  TempDir dir;
+  asio::io_context io;
+  Fake f;
+  std::optional<ControlServer> server;  ///< last: it stops before the loop goes
+  void serve(ControlServerOptions o = {}) {
+    server.emplace(io, f.handlers(), o);
+    REQUIRE(server->start(dir.sock()).empty());
+  }
+};
+
 ControlReply ask(asio::io_context& io, const std::string& path, const std::string& req) {
   std::optional<ControlReply> got;
   async_control_request(io, path, req, 5s, [&got](ControlReply r) { got = std::move(r); });
@@ -72,17 +85,11 @@ ControlReply ask(asio::io_context& io, const std::string& path, const std::strin
   return *got;
 }
 
-/// Writes raw bytes and reads until the server closes (or the bound passes).
-std::string raw_exchange(asio::io_context& io, const std::string& path, const std::string& bytes,
-                         bool& closed) {
-  local::socket s(io);
-  s.connect(local::endpoint(path));
-  if (!bytes.empty()) {
-    asio::write(s, asio::buffer(bytes));
-  }
-  std::string got;
+/// Reads from `s` into `got` until the server closes it; false if it has not
+/// closed within run_until's bound.
+bool read_to_close(asio::io_context& io, local::socket& s, std::string& got) {
   std::array<char, 4096> chunk{};
-  closed = false;
+  bool closed = false;
   std::function<void()> rd = [&] {
     s.async_read_some(asio::buffer(chunk), [&](const boost::system::error_code& ec, std::size_t n) {
       got.append(chunk.data(), n);
@@ -94,9 +101,42 @@ std::string raw_exchange(asio::io_context& io, const std::string& path, const st
     });
   };
   rd();
+  if (vigil::test::run_until(io, [&] { return closed; })) {
+    return true;
+  }
+  // Cancel the read, so its handler does not outlive the locals it uses.
+  s.close();
   vigil::test::run_until(io, [&] { return closed; });
+  return false;
+}
+
+/// Writes raw bytes and reads until the server closes.
+std::string raw_exchange(asio::io_context& io, const std::string& path, const std::string& bytes,
+                         bool& closed) {
+  local::socket s(io);
+  s.connect(local::endpoint(path));
+  if (!bytes.empty()) {
+    asio::write(s, asio::buffer(bytes));
+  }
+  std::string got;
+  closed = read_to_close(io, s, got);
   return got;
 }
+
+/// "vigild" and `args` as main()'s argc and argv.
+struct Argv {
+  std::vector<std::string> words;
+  std::vector<char*> ptrs;
+  explicit Argv(std::vector<std::string> args) : words(std::move(args)) {
+    words.insert(words.begin(), "vigild");
+    for (auto& w : words) {
+      ptrs.push_back(w.data());
+    }
+    ptrs.push_back(nullptr);
+  }
+  [[nodiscard]] int argc() const { return static_cast<int>(words.size()); }
+  char** argv() { return ptrs.data(); }
+};
 
 struct Cli {
   int rc;
@@ -105,15 +145,10 @@ struct Cli {
 };
 
 Cli cli(std::vector<std::string> args) {
-  args.insert(args.begin(), "vigild");
-  std::vector<char*> argv;
-  for (auto& a : args) {
-    argv.push_back(a.data());
-  }
-  argv.push_back(nullptr);
+  Argv a(std::move(args));
   std::ostringstream out;
   std::ostringstream err;
-  const int rc = run_cli(static_cast<int>(args.size()), argv.data(), out, err);
+  const int rc = run_cli(a.argc(), a.argv(), out, err);
   return {rc, out.str(), err.str()};
 }
 
@@ -164,12 +199,8 @@ TEST_CASE("control: the wire answers for each request", "[control]") {
   CHECK(control_answer("status", throwing) == "ERROR internal error: boom\n");
 }
 
-TEST_CASE("control: server and client on a real Unix socket", "[control]") {
-  TempDir dir;
-  asio::io_context io;
-  Fake f;
-  ControlServer server(io, f.handlers());
-  REQUIRE(server.start(dir.sock()).empty());
+TEST_CASE_METHOD(Harness, "control: server and client on a real Unix socket", "[control]") {
+  serve();
 
   struct stat st {};
   REQUIRE(::lstat(dir.sock().c_str(), &st) == 0);
@@ -194,19 +225,15 @@ TEST_CASE("control: server and client on a real Unix socket", "[control]") {
   CHECK(r.error == ControlError::None);
   CHECK(r.status.rfind("ERROR unknown request", 0) == 0);
 
-  server.stop();
+  server->stop();
   CHECK_FALSE(std::filesystem::exists(dir.sock()));
   r = ask(io, dir.sock(), "status");
   CHECK(r.error == ControlError::NotRunning);
   CHECK(r.message.find("not running") != std::string::npos);
 }
 
-TEST_CASE("control: many clients at once", "[control]") {
-  TempDir dir;
-  asio::io_context io;
-  Fake f;
-  ControlServer server(io, f.handlers());
-  REQUIRE(server.start(dir.sock()).empty());
+TEST_CASE_METHOD(Harness, "control: many clients at once", "[control]") {
+  serve();
   constexpr int kClients = 40;
   int ok = 0;
   int answered = 0;
@@ -222,14 +249,10 @@ TEST_CASE("control: many clients at once", "[control]") {
   CHECK(f.state_calls == kClients);
 }
 
-TEST_CASE("control: bad, overlong and stuck clients", "[control]") {
-  TempDir dir;
-  asio::io_context io;
-  Fake f;
+TEST_CASE_METHOD(Harness, "control: bad, overlong and stuck clients", "[control]") {
   ControlServerOptions o;
   o.read_timeout = 200ms;
-  ControlServer server(io, f.handlers(), o);
-  REQUIRE(server.start(dir.sock()).empty());
+  serve(o);
   bool closed = false;
 
   SECTION("overlong request") {
@@ -248,21 +271,7 @@ TEST_CASE("control: bad, overlong and stuck clients", "[control]") {
     asio::write(s, asio::buffer(std::string("status")));
     s.shutdown(local::socket::shutdown_send);
     std::string got;
-    std::array<char, 65536> chunk{};
-    bool done = false;
-    std::function<void()> rd = [&] {
-      s.async_read_some(asio::buffer(chunk),
-                        [&](const boost::system::error_code& ec, std::size_t n) {
-                          got.append(chunk.data(), n);
-                          if (ec) {
-                            done = true;
-                          } else {
-                            rd();
-                          }
-                        });
-    };
-    rd();
-    REQUIRE(vigil::test::run_until(io, [&] { return done; }));
+    REQUIRE(read_to_close(io, s, got));
     CHECK(got.rfind("OK\nDaemon\n", 0) == 0);
   }
   SECTION("a client that says nothing is dropped after the read timeout") {
@@ -404,14 +413,9 @@ TEST_CASE("control: client errors and usage", "[control][cli]") {
 
 TEST_CASE("control: --control-socket and --metrics-listen options", "[control][cli]") {
   auto parse = [](std::vector<std::string> args) {
-    args.insert(args.begin(), "vigild");
-    std::vector<char*> argv;
-    for (auto& a : args) {
-      argv.push_back(a.data());
-    }
-    argv.push_back(nullptr);
+    Argv a(std::move(args));
     std::ostringstream err;
-    auto o = parse_args(static_cast<int>(args.size()), argv.data(), err);
+    auto o = parse_args(a.argc(), a.argv(), err);
     return std::make_pair(o, err.str());
   };
   auto [d, e0] = parse({});
@@ -433,15 +437,11 @@ TEST_CASE("control: --control-socket and --metrics-listen options", "[control][c
   }
 }
 
-TEST_CASE("control: connections past the limit are closed at once", "[control]") {
-  TempDir dir;
-  asio::io_context io;
-  Fake f;
+TEST_CASE_METHOD(Harness, "control: connections past the limit are closed at once", "[control]") {
   ControlServerOptions o;
   o.max_connections = 2;
   o.read_timeout = 300ms;
-  ControlServer server(io, f.handlers(), o);
-  REQUIRE(server.start(dir.sock()).empty());
+  serve(o);
   // Two silent clients hold both places...
   local::socket a(io);
   local::socket b(io);
@@ -461,12 +461,8 @@ TEST_CASE("control: connections past the limit are closed at once", "[control]")
   }));
 }
 
-TEST_CASE("control: another user cannot use the socket", "[control]") {
-  TempDir dir;
-  asio::io_context io;
-  Fake f;
-  ControlServer server(io, f.handlers());
-  REQUIRE(server.start(dir.sock()).empty());
+TEST_CASE_METHOD(Harness, "control: another user cannot use the socket", "[control]") {
+  serve();
   if (::geteuid() != 0) {
     // Without root there is no other user to become; the mode is what keeps them out.
     struct stat st {};
