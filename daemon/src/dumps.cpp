@@ -17,6 +17,23 @@ namespace vigil::daemon {
 
 namespace {
 
+/// A configured string on one line of a dump: control characters (a newline
+/// in a quoted script path, say) as \xNN, so every record stays one line for
+/// the scripts that read these files. UTF-8 stays as it is.
+std::string one_line(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (const char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) {
+      out += fmt::format("\\x{:02x}", u);
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 /// keepalived's numeric states in its JSON dump (0 INIT, 1 BACKUP, 2 MASTER,
 /// 3 FAULT). vigil's STOP (an instance being removed) is reported as INIT:
 /// keepalived's readers know only these four.
@@ -47,7 +64,7 @@ void append_daemon(std::string& out, const DaemonStatus& d) {
   out += "------< vigild >------\n";
   out += fmt::format(" Version = {}\n", d.version);
   out += fmt::format(" PID = {}\n", d.pid);
-  out += fmt::format(" Configuration file = {}\n", d.config_file);
+  out += fmt::format(" Configuration file = {}\n", one_line(d.config_file));
   out += fmt::format(" Uptime = {:.1f} s\n", d.uptime_seconds);
   out += fmt::format(" Reloads = {}, rejected = {}\n", d.reloads, d.reloads_failed);
   out += fmt::format(" VRRP subsystem = {}\n", d.vrrp ? "running" : "off");
@@ -58,15 +75,15 @@ void append_daemon(std::string& out, const DaemonStatus& d) {
 }
 
 void append_vrrp(std::string& out, const VrrpStatus& v) {
-  out += fmt::format(" VRRP Instance = {}\n", v.name);
+  out += fmt::format(" VRRP Instance = {}\n", one_line(v.name));
   out += fmt::format("   VRRP Version = {}\n", v.version);
   out += fmt::format("   Family = {}\n", v.family);
   out += fmt::format("   State = {}\n", v.state);
   out += fmt::format("   Time in state = {:.1f} s\n", v.state_seconds);
   if (!v.sync_group.empty()) {
-    out += fmt::format("   Sync group = {}\n", v.sync_group);
+    out += fmt::format("   Sync group = {}\n", one_line(v.sync_group));
   }
-  out += fmt::format("   Interface = {}\n", v.interface);
+  out += fmt::format("   Interface = {}\n", one_line(v.interface));
   out += fmt::format("   Virtual Router ID = {}\n", v.vrid);
   out += fmt::format("   Priority = {}\n", v.base_priority);
   out += fmt::format("   Effective priority = {}\n", v.effective_priority);
@@ -75,24 +92,24 @@ void append_vrrp(std::string& out, const VrrpStatus& v) {
   }
   out += fmt::format("   Virtual IP ({}):\n", v.vips.size());
   for (const auto& ip : v.vips) {
-    out += fmt::format("     {}\n", ip);
+    out += fmt::format("     {}\n", one_line(ip));
   }
 }
 
 void append_check(std::string& out, const CheckStatus& c) {
-  out += fmt::format("     Checker = {} {}: {}, runs = {}, failures = {}", c.kind, c.target,
-                     c.up ? "up" : "down", c.runs, c.failures);
+  out += fmt::format("     Checker = {} {}: {}, runs = {}, failures = {}", one_line(c.kind),
+                     one_line(c.target), c.up ? "up" : "down", c.runs, c.failures);
   if (c.last_latency_ms) {
     out += fmt::format(", last = {:.3f} ms", *c.last_latency_ms);
   }
   if (!c.last_error.empty()) {
-    out += fmt::format(", last error = {}", c.last_error);
+    out += fmt::format(", last error = {}", one_line(c.last_error));
   }
   out += "\n";
 }
 
 void append_real_server(std::string& out, const RealServerStatus& r) {
-  out += fmt::format("   {} = {}\n", r.sorry ? "Sorry server" : "Real server", r.address);
+  out += fmt::format("   {} = {}\n", r.sorry ? "Sorry server" : "Real server", one_line(r.address));
   if (r.kernel_weight) {
     out += fmt::format("     Weight = {} (kernel {})\n", r.weight, *r.kernel_weight);
   } else {
@@ -113,7 +130,7 @@ void append_real_server(std::string& out, const RealServerStatus& r) {
 }
 
 void append_virtual_server(std::string& out, const VirtualServerStatus& v) {
-  out += fmt::format(" Virtual Server = {}\n", v.name);
+  out += fmt::format(" Virtual Server = {}\n", one_line(v.name));
   out += fmt::format("   Scheduler = {}\n", v.scheduler);
   out += fmt::format("   Forwarding method = {}\n", v.method);
   out += fmt::format("   Quorum = {}\n", v.quorum_up ? "up" : "down");
@@ -147,7 +164,7 @@ std::string render_data(const State& s) {
 std::string render_stats(const State& s) {
   std::string out;
   for (const auto& v : s.vrrp) {
-    out += fmt::format("VRRP Instance: {}\n", v.name);
+    out += fmt::format("VRRP Instance: {}\n", one_line(v.name));
     out += "  Advertisements:\n";
     out += fmt::format("    Received: {}\n", v.adverts_received);
     out += fmt::format("    Sent: {}\n", v.adverts_sent);
