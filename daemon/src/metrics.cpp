@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "one_shot_server.hpp"
+#include "vigil/runtime/text.hpp"
 
 namespace vigil::daemon {
 
@@ -122,13 +123,6 @@ void write_family(std::string& out, const Family& f, MetricsFormat fmt_) {
 
 constexpr std::array<const char*, 5> kVrrpStates{"INIT", "BACKUP", "MASTER", "FAULT", "STOP"};
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 }  // namespace
 
 const char* metrics_content_type(MetricsFormat f) {
@@ -138,7 +132,7 @@ const char* metrics_content_type(MetricsFormat f) {
 }
 
 MetricsFormat negotiate_metrics_format(const std::string& accept) {
-  return lower(accept).find("application/openmetrics-text") != std::string::npos
+  return text::ascii_lower(accept).find("application/openmetrics-text") != std::string::npos
              ? MetricsFormat::OpenMetrics
              : MetricsFormat::Prometheus;
 }
@@ -379,7 +373,7 @@ std::optional<std::string> http_answer(RequestEnd end, const std::string& head,
     const std::string h = head.substr(pos, e - pos);
     pos = e == std::string::npos ? head.size() : e + 2;
     const auto colon = h.find(':');
-    if (colon != std::string::npos && lower(h.substr(0, colon)) == "accept") {
+    if (colon != std::string::npos && text::ascii_lower(h.substr(0, colon)) == "accept") {
       accept += std::string(trim_blanks(std::string_view(h).substr(colon + 1)));
       accept += ',';
     }

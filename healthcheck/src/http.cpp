@@ -9,6 +9,8 @@
 #include <cctype>
 #include <regex>
 
+#include "vigil/runtime/text.hpp"
+
 namespace vigil::hc {
 
 namespace {
@@ -29,13 +31,6 @@ std::string host_in_url(const config::IpAddress& ip, const std::string& bind_if)
 
 bool default_port(bool tls, std::uint16_t port) {
   return port == (tls ? 443 : 80);
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
 }
 
 }  // namespace
@@ -75,7 +70,7 @@ std::string to_hex(const unsigned char* data, std::size_t n) {
 }
 
 bool digest_equal(std::string_view expected, std::string_view actual_hex) {
-  return lower(expected) == lower(actual_hex);
+  return text::ascii_lower(expected) == text::ascii_lower(actual_hex);
 }
 
 HttpRequestSpec build_request(const config::HttpGet& check, bool tls, const config::HttpUrl& url,
@@ -203,8 +198,8 @@ ProbeResult evaluate_response(const config::HttpUrl& url, const HttpResponse& re
     return r;
   }
   if (!url.digest.empty() && !digest_equal(url.digest, resp.digest_hex)) {
-    r.detail =
-        fmt::format("{}: digest {} != expected {}", what, resp.digest_hex, lower(url.digest));
+    r.detail = fmt::format("{}: digest {} != expected {}", what, resp.digest_hex,
+                           text::ascii_lower(url.digest));
     return r;
   }
   if (auto why = regex_failure(url, resp.body); !why.empty()) {

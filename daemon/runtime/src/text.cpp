@@ -48,6 +48,16 @@ std::string closest(std::string_view word, const std::vector<std::string_view>& 
   return std::string(found);
 }
 
+std::string ascii_lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') {
+      c = static_cast<char>(c - 'A' + 'a');
+    }
+  }
+  return out;
+}
+
 std::string printable(std::string_view s, std::size_t max) {
   std::string out;
   out.reserve(std::min(s.size(), max));

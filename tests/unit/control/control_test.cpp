@@ -23,6 +23,7 @@
 #include "loop.hpp"
 #include "sample_state.hpp"
 #include "status_render.hpp"
+#include "temp_dir.hpp"
 #include "vigil/daemon/cli.hpp"
 
 using namespace vigil::daemon;
@@ -33,22 +34,9 @@ using namespace std::chrono_literals;
 namespace {
 
 /// A fresh directory per test case, removed after it.
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "vigil-ctl-XXXXXX").string();
-    REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-    path = tmpl;
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  TempDir(TempDir&&) = delete;
-  TempDir& operator=(TempDir&&) = delete;
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-  [[nodiscard]] std::string sock() const { return (path / "vigild.sock").string(); }
+/// A temporary directory with the control socket's path in it.
+struct TempDir : vigil::test::TempDir {
+  [[nodiscard]] std::string sock() const { return file("vigild.sock"); }
 };
 
 /// The fake daemon: a fixed State and a preview that tests set.
@@ -329,12 +317,12 @@ TEST_CASE("control: the socket file at start and stop", "[control]") {
   }
   SECTION("a path too long for a Unix socket") {
     ControlServer server(io, f.handlers());
-    CHECK(server.start(dir.path.string() + "/" + std::string(120, 'a')).find("too long") !=
+    CHECK(server.start(dir.path().string() + "/" + std::string(120, 'a')).find("too long") !=
           std::string::npos);
   }
   SECTION("a directory that does not exist") {
     ControlServer server(io, f.handlers());
-    CHECK(server.start(dir.path.string() + "/no/such/dir/s").find("cannot create") !=
+    CHECK(server.start(dir.path().string() + "/no/such/dir/s").find("cannot create") !=
           std::string::npos);
   }
 }
@@ -471,7 +459,7 @@ TEST_CASE_METHOD(Harness, "control: another user cannot use the socket", "[contr
     return;
   }
   // Let "nobody" reach the socket file, so the refusal comes from its mode.
-  std::filesystem::permissions(dir.path, std::filesystem::perms::others_exec,
+  std::filesystem::permissions(dir.path(), std::filesystem::perms::others_exec,
                                std::filesystem::perm_options::add);
   const pid_t child = ::fork();
   REQUIRE(child >= 0);
@@ -493,12 +481,12 @@ TEST_CASE("control: a relative socket path is removed at stop even after a chdir
   asio::io_context io;
   Fake f;
   const auto cwd = std::filesystem::current_path();
-  std::filesystem::current_path(dir.path);
+  std::filesystem::current_path(dir.path());
   ControlServer server(io, f.handlers());
   const std::string why = server.start("rel.sock");
   std::filesystem::current_path(cwd);  // as the daemon leaves for "/" when it detaches
   REQUIRE(why.empty());
-  CHECK(std::filesystem::exists(dir.path / "rel.sock"));
+  CHECK(std::filesystem::exists(dir.path() / "rel.sock"));
   server.stop();
-  CHECK_FALSE(std::filesystem::exists(dir.path / "rel.sock"));
+  CHECK_FALSE(std::filesystem::exists(dir.path() / "rel.sock"));
 }

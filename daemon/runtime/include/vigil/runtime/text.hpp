@@ -18,6 +18,10 @@ std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t li
 /// (distance at most a third of the word's length, and at least 1 edit away).
 std::string closest(std::string_view word, const std::vector<std::string_view>& candidates);
 
+/// `s` with ASCII letters in lower case (for case-insensitive protocol words:
+/// HTTP header names, media types); other bytes unchanged, whatever the locale.
+std::string ascii_lower(std::string_view s);
+
 /// `s` with control and non-ASCII bytes shown as \xNN, for safe display; past
 /// `max` output characters the rest is cut and "..." appended.
 std::string printable(std::string_view s, std::size_t max = std::string_view::npos);
