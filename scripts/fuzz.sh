@@ -6,11 +6,13 @@
 # packet decoder and the health checkers' reply decoders (a quarter of SECONDS
 # each). Usage: scripts/fuzz.sh
 # [SECONDS]   (default 120). Fails on any crash, leak, timeout or out-of-memory.
+# scripts/fuzz.sh --build-only builds the targets and stops.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-120}
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz --target fuzz_parser fuzz_ipvs_netlink fuzz_vrrp_packet fuzz_hc_replies
+[ "$secs" != --build-only ] || exit 0
 work=build/fuzz/corpus
 seeds=build/fuzz/seeds
 rm -rf "$seeds"; mkdir -p "$work" "$seeds"
