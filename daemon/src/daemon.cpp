@@ -245,7 +245,11 @@ class Root {
 
   /// On the loop: the worker's result.
   void loaded(config::LoadResult r) {
-    loader_.join();
+    // stop() may have joined the worker already (a stop during the load, with
+    // the loop kept up for omega's scripts): then only the result is dropped.
+    if (loader_.joinable()) {
+      loader_.join();
+    }
     if (stopping_) {
       return;
     }
