@@ -63,10 +63,12 @@ sticks() {
   shift
   first=$(fetch "$vip" "$1") || die "no answer from $vip:$1"
   [[ $first == rs[12] ]] || die "$vip:$1 answered by '$first', not a real server"
+  local seen="$1:$first"
   for ((i = 0; i < 6; i++)); do
     for p in "$@"; do
       got=$(fetch "$vip" "$p") || got="(no answer)"
-      [ "$got" = "$first" ] || die "persistence: $vip:$p answered by '$got' after '$first'"
+      seen+=" $p:$got"
+      [ "$got" = "$first" ] || die "persistence: $vip:$p answered by '$got' after '$first' (port:answer in order: $seen)"
     done
   done
   say "ok: persistence: every request to $vip (ports $*) served by $first"
@@ -150,7 +152,16 @@ lab_begin() {
   for d in $DIRECTORS; do dstart "$d"; done
   expect "the masters hold their VIPs" masters_ok
   expect "both directors' tables have rs1 and rs2" tables_have rs1 rs2
+  expect "both directors set lvs_timeouts tcpfin $LAB_TCPFIN" tcpfin_set
   serve_ok
+}
+# tcpfin_set: each director's kernel has the lab's tcpfin timeout (its daemon's lvs_timeouts).
+tcpfin_set() {
+  local d
+  for d in $DIRECTORS; do
+    nsx "$d" ipvsadm -L --timeout | grep -qE "^Timeout \(tcp tcpfin udp\): [0-9]+ $LAB_TCPFIN [0-9]+\$" \
+      || return 1
+  done
 }
 
 # lab_end: SIGTERM to both; nothing is left behind (no VIP, no virtual server).

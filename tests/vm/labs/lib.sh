@@ -43,6 +43,7 @@ declare -A DPID=()     # director -> PID of its daemon (the parent, for keepaliv
 declare -A IMPL=()     # director -> vigild | keepalived
 declare -A DARGS=()    # director -> extra daemon arguments (word-split), e.g. "-i lb1"
 VIGILD=${VIGILD:-vigild}
+LAB_TCPFIN=2           # the directors' lvs_timeouts tcpfin (see write_confs)
 KEEPALIVED=${KEEPALIVED:-/usr/sbin/keepalived}
 
 # veth_to NODE BRIDGE IFNAME HOSTNAME: NODE's IFNAME, its peer HOSTNAME on BRIDGE.
@@ -284,6 +285,8 @@ lab_diagnostics() {
     echo "---- $d (${IMPL[$d]:-?}, pid ${DPID[$d]:-none}): IPVS table and addresses"
     nsx "$d" ipvsadm -Ln 2>&1 | sed 's/^/  | /'
     nsx "$d" ip -4 -br addr 2>&1 | sed 's/^/  | /'
+    echo "---- $d: IPVS connections and persistence templates (ipvsadm -Lnc)"
+    nsx "$d" ipvsadm -Lnc 2>&1 | sed 's/^/  | /'
     if [ -f "$(log_of "$d")" ]; then
       echo "---- last lines of $d's log"
       tail -n 40 "$(log_of "$d")" | sed 's/^/  | /'
@@ -383,6 +386,14 @@ write_confs() {
       echo "! lab $lab, director $d (${IMPL[$d]})"
       echo "global_defs {"
       echo "  router_id $d"
+      # A DR director sees only the client's half of a connection, so IPVS keeps each closed
+      # one in FIN_WAIT for tcpfin seconds (120 by default), and a new connection from a
+      # client port still in that table goes to the same real server as the old one,
+      # persistence template or not (conn_reuse_mode 1 reschedules only TIME_WAIT). The
+      # lab's single client makes hundreds of connections and its kernel does reuse ports
+      # within two minutes, so with the default a drill could see a request follow a stale
+      # entry. A short tcpfin keeps the table to the last few seconds.
+      echo "  lvs_timeouts tcpfin $LAB_TCPFIN"
       echo "}"
       case $lab in
         nat)
