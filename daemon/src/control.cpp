@@ -51,28 +51,38 @@ int probe_socket(const std::string& path) {
 
 }  // namespace
 
-std::string control_answer(const std::string& request, const ControlHandlers& h) {
+namespace {
+
+std::string render_preview(const ControlPreview& p) {
+  std::string out = p.ok ? "OK\n" : "FAILED\n";
+  for (const std::string& l : p.lines) {
+    out += l;
+    out += '\n';
+  }
+  return out;
+}
+
+}  // namespace
+
+void control_answer(const std::string& request, const ControlHandlers& h,
+                    std::function<void(std::string)> done) {
   const std::string_view req = trim_blanks(request);
+  std::string answer;
   try {
     if (req == "status") {
-      return "OK\n" + render_status_text(h.state());
-    }
-    if (req == "status json") {
-      return "OK\n" + render_status_json(h.state());
-    }
-    if (req == "reload preview") {
-      const ControlPreview p = h.preview();
-      std::string out = p.ok ? "OK\n" : "FAILED\n";
-      for (const std::string& l : p.lines) {
-        out += l;
-        out += '\n';
-      }
-      return out;
+      answer = "OK\n" + render_status_text(h.state());
+    } else if (req == "status json") {
+      answer = "OK\n" + render_status_json(h.state());
+    } else if (req == "reload preview") {
+      h.preview([done](const ControlPreview& p) { done(render_preview(p)); });
+      return;
+    } else {
+      answer = "ERROR unknown request (expected: status, status json, reload preview)\n";
     }
   } catch (const std::exception& e) {
-    return std::string("ERROR internal error: ") + e.what() + "\n";
+    answer = std::string("ERROR internal error: ") + e.what() + "\n";
   }
-  return "ERROR unknown request (expected: status, status json, reload preview)\n";
+  done(std::move(answer));
 }
 
 // ---- Server ----------------------------------------------------------------
@@ -100,15 +110,16 @@ OneShotHandler<local::socket> control_protocol(ControlHandlers handlers) {
     return "ERROR permission denied\n";
   };
   // A last line without its "\n" before the end of input is a request too.
-  p.answer = [h = std::move(handlers)](RequestEnd end,
-                                       std::string line) -> std::optional<std::string> {
+  p.answer = [h = std::move(handlers)](RequestEnd end, std::string line,
+                                       const OneShotHandler<local::socket>::Reply& reply) {
     if (end == RequestEnd::TooLong) {
-      return "ERROR request too long\n";
+      reply("ERROR request too long\n");
+      return;
     }
     if (!line.empty() && line.back() == '\n') {
       line.pop_back();
     }
-    return control_answer(line, h);
+    control_answer(line, h, [reply](std::string a) { reply(std::move(a)); });
   };
   return p;
 }

@@ -39,7 +39,9 @@ struct ControlPreview {
 /// Where the server gets its answers from (the Root, or a test's fake).
 struct ControlHandlers {
   std::function<State()> state;
-  std::function<ControlPreview()> preview;
+  /// Calls its argument with the preview, once, on the loop: later, since
+  /// the configuration is read off the loop.
+  std::function<void(std::function<void(ControlPreview)>)> preview;
 };
 
 struct ControlServerOptions {
@@ -48,8 +50,10 @@ struct ControlServerOptions {
   std::size_t max_connections = 64;                ///< more are accepted and closed at once
 };
 
-/// The answer to one request line (without its "\n"): status line and body.
-std::string control_answer(const std::string& request, const ControlHandlers& h);
+/// The answer to one request line (without its "\n"): status line and body,
+/// handed to `done` once (at once, or later for a preview).
+void control_answer(const std::string& request, const ControlHandlers& h,
+                    std::function<void(std::string)> done);
 
 class ControlServer {
  public:

@@ -17,10 +17,13 @@
 #include <chrono>
 #include <csignal>
 #include <cstdint>
+#include <exception>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "control.hpp"
@@ -138,28 +141,22 @@ class Root {
   }
 
   /// What a reload would change now, without changing anything: the
-  /// configuration on disk is loaded and validated; with errors, `ok` is false
-  /// and the lines are its diagnostics.
+  /// configuration on disk is loaded and validated (off the loop, as for a
+  /// reload); with errors, `ok` is false and the lines are its diagnostics.
   struct Preview {
     bool ok = true;
     std::vector<std::string> lines;
   };
-  [[nodiscard]] Preview preview() const {
-    Preview p;
-    config::LoadResult r = load_();
-    for (const auto& d : r.diags.all()) {
-      p.lines.push_back(config::format(d));
+  using PreviewDone = std::function<void(Preview)>;
+  /// `done` runs on the loop, once. Previews asked for while a load runs wait
+  /// for the next one (the file may have changed since that one began).
+  void preview(PreviewDone done) {
+    if (stopping_) {
+      done(Preview{false, {"vigild is stopping"}});
+      return;
     }
-    if (r.diags.has_errors()) {
-      p.ok = false;
-      return p;
-    }
-    for (const auto& h : halves_) {
-      for (std::string& line : h->preview(r.model)) {
-        p.lines.push_back(std::move(line));
-      }
-    }
-    return p;
+    previews_next_.push_back(std::move(done));
+    start_load();
   }
 
   /// systemd's STATUS= line while running: which halves run.
@@ -231,12 +228,23 @@ class Root {
   /// that arrives during a load makes one more load after it (the file may
   /// have changed again).
   void reload() {
-    if (loader_.joinable()) {
-      reload_again_ = true;
+    reload_next_ = true;
+    start_load();
+  }
+
+  /// Starts a load on the worker for the reload and the previews waiting, if
+  /// any wait and no load runs (loaded() calls it again when one ends). One
+  /// load at a time: the loader is not asked to be thread-safe with itself.
+  void start_load() {
+    if (loader_.joinable() || stopping_ || (!reload_next_ && previews_next_.empty())) {
       return;
     }
-    log::notice("Reloading configuration");
-    notify::reloading();
+    reload_now_ = std::exchange(reload_next_, false);
+    previews_now_ = std::exchange(previews_next_, {});
+    if (reload_now_) {
+      log::notice("Reloading configuration");
+      notify::reloading();
+    }
     loader_ = std::thread([this] {
       auto r = std::make_shared<config::LoadResult>(load_());
       asio::post(io_, [this, r] { loaded(std::move(*r)); });
@@ -253,17 +261,50 @@ class Root {
     if (stopping_) {
       return;
     }
-    reload_apply(std::move(r));
-    // READY=1 in either case: a rejected configuration leaves the running one,
-    // and the daemon is as ready as before; STATUS says which.
-    const bool rejected = reloads_failed_ > failed_before_;
-    failed_before_ = reloads_failed_;
-    notify::ready(rejected ? running_status() + "; the last reload was rejected"
-                           : running_status());
-    if (reload_again_) {
-      reload_again_ = false;
-      reload();
+    // The previews first: they show what this load changes from the running
+    // configuration, before a reload of the same load applies it.
+    if (!previews_now_.empty()) {
+      const Preview p = preview_of(r);
+      for (PreviewDone& done : std::exchange(previews_now_, {})) {
+        done(p);
+      }
     }
+    if (std::exchange(reload_now_, false)) {
+      reload_apply(std::move(r));
+      // READY=1 in either case: a rejected configuration leaves the running
+      // one, and the daemon is as ready as before; STATUS says which.
+      const bool rejected = reloads_failed_ > failed_before_;
+      failed_before_ = reloads_failed_;
+      notify::ready(rejected ? running_status() + "; the last reload was rejected"
+                             : running_status());
+    }
+    start_load();
+  }
+
+  /// The preview of a load. Never throws: it runs on the loop, outside any
+  /// request's handler.
+  [[nodiscard]] Preview preview_of(const config::LoadResult& r) const {
+    try {
+      return preview_or_throw(r);
+    } catch (const std::exception& e) {
+      return Preview{false, {std::string("internal error: ") + e.what()}};
+    }
+  }
+  [[nodiscard]] Preview preview_or_throw(const config::LoadResult& r) const {
+    Preview p;
+    for (const auto& d : r.diags.all()) {
+      p.lines.push_back(config::format(d));
+    }
+    if (r.diags.has_errors()) {
+      p.ok = false;
+      return p;
+    }
+    for (const auto& h : halves_) {
+      for (std::string& line : h->preview(r.model)) {
+        p.lines.push_back(std::move(line));
+      }
+    }
+    return p;
   }
 
   void reload_apply(config::LoadResult r) {
@@ -288,6 +329,11 @@ class Root {
     stopping_ = true;
     if (loader_.joinable()) {
       loader_.join();
+    }
+    for (auto* waiting : {&previews_now_, &previews_next_}) {
+      for (PreviewDone& done : std::exchange(*waiting, {})) {
+        done(Preview{false, {"vigild is stopping"}});
+      }
     }
     notify::stopping();
     signals_.cancel();
@@ -327,8 +373,11 @@ class Root {
   std::uint64_t reloads_ = 0;
   std::uint64_t reloads_failed_ = 0;
   std::uint64_t failed_before_ = 0;
-  std::thread loader_;  ///< the reload's configuration load, while it runs
-  bool reload_again_ = false;
+  std::thread loader_;                      ///< the configuration load, while it runs
+  bool reload_now_ = false;                 ///< the running load is for a reload
+  bool reload_next_ = false;                ///< a SIGHUP came since: one more load for a reload
+  std::vector<PreviewDone> previews_now_;   ///< answered by the running load
+  std::vector<PreviewDone> previews_next_;  ///< asked for since: the next load
   bool stopping_ = false;
 };
 
@@ -369,9 +418,10 @@ int run_daemon(const CliOptions& opts, const ConfigLoader& load, const config::L
   std::unique_ptr<ControlServer> control;
   if (!opts.control_socket.empty()) {
     control = std::make_unique<ControlServer>(
-        io, ControlHandlers{state_fn, [&root_ptr]() {
-                              auto p = root_ptr->preview();
-                              return ControlPreview{p.ok, std::move(p.lines)};
+        io, ControlHandlers{state_fn, [&root_ptr](std::function<void(ControlPreview)> done) {
+                              root_ptr->preview([done = std::move(done)](Root::Preview p) {
+                                done(ControlPreview{p.ok, std::move(p.lines)});
+                              });
                             }});
     // Not fatal: several daemons may share a host's /run (tests, namespaces).
     if (std::string why = control->start(opts.control_socket); !why.empty()) {

@@ -401,8 +401,9 @@ MetricsServer::MetricsServer(asio::io_context& io, StateFn state, MetricsServerO
     : impl_(std::make_unique<Impl>()) {
   OneShotHandler<tcp::socket> http;
   http.delimiter = "\r\n\r\n";
-  http.answer = [fn = std::move(state)](RequestEnd end, const std::string& head) {
-    return http_answer(end, head, fn);
+  http.answer = [fn = std::move(state)](RequestEnd end, const std::string& head,
+                                        const OneShotHandler<tcp::socket>::Reply& reply) {
+    reply(http_answer(end, head, fn));
   };
   // One deadline for the whole connection: request, response and close.
   impl_->server = std::make_shared<OneShotServer<tcp>>(

@@ -25,8 +25,8 @@ namespace vigil::daemon {
 
 struct OneShotLimits {
   std::chrono::milliseconds read_timeout{5000};  ///< from accept until the request is in
-  /// From the answer's first byte until the close; nullopt: the read deadline
-  /// covers the whole connection.
+  /// From the complete request (the answer may take a while to come) until
+  /// the close; nullopt: the read deadline covers the whole connection.
   std::optional<std::chrono::milliseconds> write_timeout;
   std::size_t max_request = 8192;    ///< request bytes, its delimiter included
   std::size_t max_connections = 64;  ///< more are accepted and closed at once
@@ -48,8 +48,13 @@ struct OneShotHandler {
   /// it at once (a peer that may not talk to us), or nullopt to read on. May
   /// be empty.
   std::function<std::optional<std::string>(Socket&)> screen;
-  /// The answer to a request, or nullopt to close without answering.
-  std::function<std::optional<std::string>(RequestEnd, std::string)> answer;
+  /// Hands a connection its answer, or nullopt to close it without answering.
+  /// Call it once, on the loop: at once, or later (an answer that needs work
+  /// off the loop). The connection stays open until then, or until its
+  /// deadline.
+  using Reply = std::function<void(std::optional<std::string>)>;
+  /// Answers a request through `reply`.
+  std::function<void(RequestEnd, std::string, Reply)> answer;
 };
 
 /// For the protocols' parsers: `s` without the blanks around it (spaces and
@@ -147,6 +152,9 @@ class OneShotServer<Protocol>::Connection
     const Handler& h = server_->handler_;
     if (h.screen) {
       if (std::optional<std::string> refusal = h.screen(sock_)) {
+        if (server_->limits_.write_timeout) {
+          arm(*server_->limits_.write_timeout);
+        }
         send(std::move(*refusal));
         return;
       }
@@ -189,18 +197,21 @@ class OneShotServer<Protocol>::Connection
   }
 
   void answer(RequestEnd end, std::string request) {
-    if (std::optional<std::string> a = server_->handler_.answer(end, std::move(request))) {
-      send(std::move(*a));
-    } else {
-      close();
+    if (server_->limits_.write_timeout) {
+      arm(*server_->limits_.write_timeout);
     }
+    auto self = this->shared_from_this();
+    server_->handler_.answer(end, std::move(request), [self](std::optional<std::string> a) {
+      if (a) {
+        self->send(std::move(*a));
+      } else {
+        self->close();
+      }
+    });
   }
 
   void send(std::string reply) {
     answer_ = std::move(reply);
-    if (server_->limits_.write_timeout) {
-      arm(*server_->limits_.write_timeout);
-    }
     auto self = this->shared_from_this();
     boost::asio::async_write(sock_, boost::asio::buffer(answer_),
                              [self](const boost::system::error_code& ec, std::size_t) {

@@ -16,9 +16,13 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "loop.hpp"
 #include "sample_state.hpp"
@@ -39,19 +43,43 @@ struct TempDir : vigil::test::TempDir {
   [[nodiscard]] std::string sock() const { return file("vigild.sock"); }
 };
 
-/// The fake daemon: a fixed State and a preview that tests set.
+/// The fake daemon: a fixed State and a preview that tests set. The preview
+/// answers at once, or, with `hold`, when the test calls release() (as the
+/// daemon's does once its worker thread has read the configuration).
 struct Fake {
   State state = vigil::test::sample_state();
   ControlPreview preview{true, {"vrrp: VI_1: priority 150 -> 200", "ipvs: add 198.18.0.14:80"}};
   int state_calls = 0;
+  bool hold = false;
+  std::vector<std::function<void(ControlPreview)>> held;
   ControlHandlers handlers() {
     return ControlHandlers{[this] {
                              ++state_calls;
                              return state;
                            },
-                           [this] { return preview; }};
+                           [this](std::function<void(ControlPreview)> done) {
+                             if (hold) {
+                               held.push_back(std::move(done));
+                             } else {
+                               done(preview);
+                             }
+                           }};
+  }
+  /// Answers the held previews.
+  void release() {
+    for (auto& done : std::exchange(held, {})) {
+      done(preview);
+    }
   }
 };
+
+/// control_answer's answer, when it comes at once.
+std::string answer_now(const std::string& request, const ControlHandlers& h) {
+  std::optional<std::string> got;
+  control_answer(request, h, [&got](std::string a) { got = std::move(a); });
+  REQUIRE(got.has_value());
+  return *got;
+}
 
 /// A test's socket directory, loop and fake daemon; serve() starts a control
 /// server on them.
@@ -171,20 +199,69 @@ struct ServerThread {
 TEST_CASE("control: the wire answers for each request", "[control]") {
   Fake f;
   const auto h = f.handlers();
-  CHECK(control_answer("status", h) == "OK\n" + render_status_text(f.state));
-  CHECK(control_answer("status json", h) == "OK\n" + render_status_json(f.state));
-  CHECK(control_answer("status\r", h).rfind("OK\n", 0) == 0);
-  CHECK(control_answer("reload preview", h) ==
+  CHECK(answer_now("status", h) == "OK\n" + render_status_text(f.state));
+  CHECK(answer_now("status json", h) == "OK\n" + render_status_json(f.state));
+  CHECK(answer_now("status\r", h).rfind("OK\n", 0) == 0);
+  CHECK(answer_now("reload preview", h) ==
         "OK\nvrrp: VI_1: priority 150 -> 200\nipvs: add 198.18.0.14:80\n");
   f.preview = {false, {"/etc/k.conf:3:5: error: unknown keyword 'foo'"}};
-  CHECK(control_answer("reload preview", f.handlers()) ==
+  CHECK(answer_now("reload preview", f.handlers()) ==
         "FAILED\n/etc/k.conf:3:5: error: unknown keyword 'foo'\n");
   for (const char* bad : {"", "STATUS", "status xml", "reload", "\x01\x02"}) {
     INFO(bad);
-    CHECK(control_answer(bad, h).rfind("ERROR ", 0) == 0);
+    CHECK(answer_now(bad, h).rfind("ERROR ", 0) == 0);
   }
   ControlHandlers throwing{[]() -> State { throw std::runtime_error("boom"); }, nullptr};
-  CHECK(control_answer("status", throwing) == "ERROR internal error: boom\n");
+  CHECK(answer_now("status", throwing) == "ERROR internal error: boom\n");
+  CHECK(answer_now("reload preview", throwing).rfind("ERROR internal error: ", 0) == 0);
+}
+
+TEST_CASE("control: a preview answers when the daemon has it, not before", "[control]") {
+  Fake f;
+  f.hold = true;
+  std::vector<std::string> got;
+  control_answer("reload preview", f.handlers(), [&got](std::string a) { got.push_back(a); });
+  CHECK(got.empty());
+  REQUIRE(f.held.size() == 1);
+  f.release();
+  REQUIRE(got.size() == 1);
+  CHECK(got[0] == "OK\nvrrp: VI_1: priority 150 -> 200\nipvs: add 198.18.0.14:80\n");
+}
+
+TEST_CASE_METHOD(Harness, "control: a held preview keeps its connection, and status still answers",
+                 "[control]") {
+  f.hold = true;
+  serve();
+  std::optional<ControlReply> preview;
+  async_control_request(io, dir.sock(), "reload preview", 5s,
+                        [&preview](ControlReply r) { preview = std::move(r); });
+  REQUIRE(vigil::test::run_until(io, [&] { return !f.held.empty(); }));
+  // The loop is free while the preview is held: another client is served.
+  const ControlReply status = ask(io, dir.sock(), "status");
+  CHECK(status.status == "OK");
+  CHECK_FALSE(preview.has_value());
+  f.preview = {false, {"/etc/k.conf:1:1: error: unknown keyword 'x'"}};
+  f.release();
+  REQUIRE(vigil::test::run_until(io, [&] { return preview.has_value(); }));
+  CHECK(preview->error == ControlError::None);
+  CHECK(preview->status == "FAILED");
+  CHECK(preview->body == "/etc/k.conf:1:1: error: unknown keyword 'x'\n");
+}
+
+TEST_CASE_METHOD(Harness, "control: a preview that never comes ends at the answer deadline",
+                 "[control]") {
+  f.hold = true;
+  ControlServerOptions o;
+  o.write_timeout = 200ms;
+  serve(o);
+  std::optional<ControlReply> preview;
+  async_control_request(io, dir.sock(), "reload preview", 5s,
+                        [&preview](ControlReply r) { preview = std::move(r); });
+  REQUIRE(vigil::test::run_until(io, [&] { return preview.has_value(); }));
+  CHECK(preview->error != ControlError::None);
+  // Answering after the connection is gone is harmless.
+  f.release();
+  io.poll();
 }
 
 TEST_CASE_METHOD(Harness, "control: server and client on a real Unix socket", "[control]") {

@@ -99,6 +99,23 @@ rejected() { "$VIGILD" status --json --socket "$SOCK" >"$WORK/status.json" 2>/de
 if poll 10 rejected; then pass "a rejected SIGHUP shows as reloads_failed 1"; else fail "reloads_failed not 1"; fi
 cp "$WORK/good.conf" "$WORK/vigild.conf"
 
+# Six previews at once with a SIGHUP among them: the daemon reads the file on one worker
+# thread at a time, and every one of them, and the reload, is served.
+pids=()
+for i in 1 2 3 4 5 6; do
+  "$VIGILD" reload --dry-run --socket "$SOCK" >"$WORK/burst$i.out" 2>&1 &
+  pids+=($!)
+  [ "$i" != 3 ] || kill -HUP "$PID"
+done
+ok=0
+for p in "${pids[@]}"; do wait "$p" && ok=$((ok + 1)); done
+if [ "$ok" = 6 ]; then pass "6 previews at once, with a SIGHUP among them: all answered"; else fail "only $ok of 6 previews answered: $(cat "$WORK"/burst*.out)"; fi
+reloaded() {
+  "$VIGILD" status --json --socket "$SOCK" 2>/dev/null \
+    | /usr/bin/python3 -c 'import json, sys; d = json.load(sys.stdin)["daemon"]; sys.exit(0 if d["reloads"] == 1 and d["reloads_failed"] == 1 else 1)'
+}
+if poll 10 reloaded; then pass "the SIGHUP among the previews reloaded (reloads 1)"; else fail "reloads is not 1 after the SIGHUP among the previews"; fi
+
 ip netns exec "$NS" curl -sf -H 'Accept: application/openmetrics-text' http://127.0.0.1:9650/metrics >"$WORK/metrics.om"; rc=$?
 if [ $rc = 0 ] && tail -1 "$WORK/metrics.om" | grep -qx '# EOF' && grep -q '^vigil_reload_failures_total 1$' "$WORK/metrics.om" && /usr/bin/python3 "$HERE/check_metrics.py" om "$WORK/metrics.om" >/dev/null; then pass "metrics (OpenMetrics) served and parsed"; else fail "metrics rc=$rc"; fi
 code=$(ip netns exec "$NS" curl -s -o /dev/null -w '%{http_code}' -X POST http://127.0.0.1:9650/metrics)
