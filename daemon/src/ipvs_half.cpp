@@ -198,8 +198,9 @@ class IpvsHalf final : public Half {
     }
   }
 
-  /// While drains are pending: every second, one dump for their connection
-  /// counts; the drains that end are deleted by one update.
+  /// While drains are pending: every second, the connection counts of their
+  /// services' destinations (one request per such service, not a dump of the
+  /// whole table); the drains that end are deleted by one update.
   void arm_drain() {
     if (!drainer_.pending() || drain_armed_ || !running_) {
       return;
@@ -211,7 +212,13 @@ class IpvsHalf final : public Half {
       if (ec || !running_) {
         return;
       }
-      ipvs::Result<ipvs::Table> kernel = backend_->dump();
+      std::vector<ipvs::ServiceKey> services;
+      for (const auto& [svc, dest] : drainer_.drains()) {
+        if (services.empty() || !(services.back() == svc)) {
+          services.push_back(svc);  // drains() is in service order
+        }
+      }
+      ipvs::Result<ipvs::Table> kernel = backend_->dests_of(services);
       if (kernel.ok()) {
         const std::vector<ipvs::DrainEvent> events =
             drainer_.tick(kernel.value(), ipvs::DrainClock::now());

@@ -19,6 +19,7 @@
 #include <cerrno>
 #include <cstring>
 #include <functional>
+#include <map>
 
 #include "internal.hpp"
 #include "vigil/ipvs/netlink_backend.hpp"
@@ -371,6 +372,25 @@ struct NetlinkBackend::Impl {
   /// Sends one query and hands each reply's attribute stream (after the genl header) to
   /// on_reply, until NLMSG_DONE (dumps) or the ACK (single replies). A reply that on_reply
   /// rejects does not stop the draining; its first Error is returned.
+  /// IPVS_CMD_GET_DEST dump of one service into `dests`.
+  std::optional<Error> dump_dests(const ServiceKey& key, std::map<DestKey, Dest>& dests) {
+    const Family af = key.af;
+    return query(IPVS_CMD_GET_DEST, true, &key, "dump destinations of", ipvs::describe(key),
+                 [&dests, af](std::span<const std::uint8_t> attrs) -> std::optional<Error> {
+                   auto body = nested(attrs, IPVS_CMD_ATTR_DEST, "destination");
+                   if (!body.ok()) {
+                     return body.error();
+                   }
+                   auto d = netlink::parse_dest(body.value(), af);
+                   if (!d.ok()) {
+                     return d.error();
+                   }
+                   const DestKey dk = d.value().key;
+                   dests.insert_or_assign(dk, std::move(d).value());
+                   return std::nullopt;
+                 });
+  }
+
   std::optional<Error> query(
       std::uint8_t cmd, bool is_dump, const ServiceKey* svc, const std::string& op,
       const std::string& object,
@@ -534,23 +554,19 @@ Result<Table> NetlinkBackend::dump() {
     return *err;
   }
   for (auto& [key, svc] : t.services) {
-    const Family af = key.af;
-    auto& dests = svc.dests;
-    err = impl_->query(IPVS_CMD_GET_DEST, true, &key, "dump destinations of", ipvs::describe(key),
-                       [&dests, af](std::span<const std::uint8_t> attrs) -> std::optional<Error> {
-                         auto body = nested(attrs, IPVS_CMD_ATTR_DEST, "destination");
-                         if (!body.ok()) {
-                           return body.error();
-                         }
-                         auto d = netlink::parse_dest(body.value(), af);
-                         if (!d.ok()) {
-                           return d.error();
-                         }
-                         const DestKey dk = d.value().key;
-                         dests.insert_or_assign(dk, std::move(d).value());
-                         return std::nullopt;
-                       });
-    if (err) {
+    if (err = impl_->dump_dests(key, svc.dests); err) {
+      return *err;
+    }
+  }
+  return t;
+}
+
+Result<Table> NetlinkBackend::dests_of(std::span<const ServiceKey> keys) {
+  Table t;
+  for (const ServiceKey& key : keys) {
+    Service& svc = t.services[key];
+    svc.key = key;
+    if (auto err = impl_->dump_dests(key, svc.dests); err) {
       return *err;
     }
   }

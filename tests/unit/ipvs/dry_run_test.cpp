@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 #include <cerrno>
 #include <sstream>
+#include <vector>
 
 #include "ipvs_helpers.hpp"
 #include "vigil/ipvs/format.hpp"
@@ -129,4 +130,25 @@ TEST_CASE("Deleting a service takes its destinations and flush takes everything"
         EEXIST);
   REQUIRE_FALSE(b.apply(StopDaemon{SyncDaemon::Role::Backup}));
   CHECK(b.daemons().value().empty());
+}
+
+TEST_CASE("dests_of returns the asked services' destinations, and none for a missing one",
+          "[ipvs][dry_run]") {
+  DryRunBackend b;
+  const ServiceKey k1 = tcp("198.18.0.1", 80);
+  const ServiceKey k2 = tcp("198.18.0.2", 80);
+  const ServiceKey gone = tcp("198.18.0.3", 80);
+  REQUIRE_FALSE(b.apply(AddService{k1, spec("rr")}));
+  REQUIRE_FALSE(b.apply(AddDest{k1, dk("198.18.1.1", 80), dspec(Fwd::Route, 1)}));
+  REQUIRE_FALSE(b.apply(AddService{k2, spec("rr")}));
+  REQUIRE_FALSE(b.apply(AddDest{k2, dk("198.18.1.2", 80), dspec(Fwd::Route, 1)}));
+  const std::vector<ServiceKey> asked{k2, gone};
+  const auto r = b.dests_of(asked);
+  REQUIRE(r.ok());
+  const Table& t = r.value();
+  REQUIRE(t.services.size() == 2);
+  CHECK(t.services.count(k1) == 0);
+  CHECK(t.services.at(k2).dests.size() == 1);
+  CHECK(t.services.at(k2).dests.count(dk("198.18.1.2", 80)) == 1);
+  CHECK(t.services.at(gone).dests.empty());
 }

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <span>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -51,6 +52,12 @@ class Kernel final : public ipvs::DryRunBackend {
       }
     }
     return t;
+  }
+  /// Each dests_of() call's services, in order.
+  std::vector<std::vector<ipvs::ServiceKey>> dests_asked;
+  ipvs::Result<ipvs::Table> dests_of(std::span<const ipvs::ServiceKey> keys) override {
+    dests_asked.emplace_back(keys.begin(), keys.end());
+    return DryRunBackend::dests_of(keys);
   }
 };
 
@@ -229,9 +236,15 @@ TEST_CASE("The IPVS half reports, previews, drains and follows VRRP", "[ipvs_hal
     CHECK(draining->draining);
     CHECK(draining->kernel_weight == 0);
     CHECK(draining->active_conns == 1);
-    // The drain timer looks every second: the connection keeps it.
+    // The drain timer looks every second: the connection keeps it. It asks for
+    // the destinations of the draining one's service only.
     run_for(rig.io, 1500ms);
     CHECK(rig.dest("198.18.1.2:80") != nullptr);
+    REQUIRE_FALSE(rig.kernel->dests_asked.empty());
+    for (const auto& asked : rig.kernel->dests_asked) {
+      REQUIRE(asked.size() == 1);
+      CHECK(ipvs::describe(asked[0]) == "TCP 198.18.0.100:80");
+    }
     rig.conns["198.18.1.2:80"] = 0;
     CHECK(run_until(rig.io, [&] { return rig.dest("198.18.1.2:80") == nullptr; }));
     CHECK(find_rs(rig.state(), "198.18.1.2:80") == nullptr);

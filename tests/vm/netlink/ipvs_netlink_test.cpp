@@ -549,6 +549,33 @@ TEST_CASE("requests_sent counts every request, a dump as one each", "[vm]") {
   flush();
 }
 
+TEST_CASE("dests_of reads the asked services' destinations, one request each", "[vm]") {
+  flush();
+  auto& b = nl();
+  const ServiceKey k1 = svc(kProtoTcp, "198.18.0.62", 80);
+  const ServiceKey k2 = fwm(Family::Inet, 62);
+  const ServiceKey gone = svc(kProtoTcp, "198.18.0.63", 80);
+  const std::vector<Op> ops{AddService{k1, spec_for(k1)}, AddDest{k1, dkey("198.18.1.1", 80), {}},
+                            AddService{k2, spec_for(k2)}, AddDest{k2, dkey("198.18.1.2", 80), {}},
+                            AddDest{k2, dkey("198.18.1.3", 80), {}}};
+  for (const auto& e : b.apply_all(ops)) {
+    must(e);
+  }
+  const std::vector<ServiceKey> asked{k2, gone};
+  const auto n = b.requests_sent();
+  auto r = b.dests_of(asked);
+  REQUIRE(r.ok());
+  CHECK(b.requests_sent() == n + 2);
+  const Table& t = r.value();
+  CHECK(t.services.count(k1) == 0);
+  REQUIRE(t.services.count(k2) == 1);
+  CHECK(t.services.at(k2).dests.size() == 2);
+  CHECK(t.services.at(k2).dests.count(dkey("198.18.1.3", 80)) == 1);
+  REQUIRE(t.services.count(gone) == 1);  // the kernel answers an unknown service with nothing
+  CHECK(t.services.at(gone).dests.empty());
+  flush();
+}
+
 TEST_CASE("Programming 1,000 services x 10 destinations", "[vm][bench]") {
   flush();
   constexpr int kServices = 1000;

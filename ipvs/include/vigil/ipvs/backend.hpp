@@ -40,6 +40,25 @@ class Backend {
   virtual ~Backend() = default;
   /// The whole table with destinations, counters and rates.
   virtual Result<Table> dump() = 0;
+  /// The destinations of the services `keys`, with their counters: what a
+  /// drain needs each second, without the cost of the whole table. A service
+  /// the kernel does not have comes back with no destinations; the services'
+  /// own specs and stats are not read. This default filters a dump().
+  virtual Result<Table> dests_of(std::span<const ServiceKey> keys) {
+    Result<Table> all = dump();
+    if (!all.ok()) {
+      return all;
+    }
+    Table t;
+    for (const ServiceKey& k : keys) {
+      Service& s = t.services[k];
+      s.key = k;
+      if (const auto it = all.value().services.find(k); it != all.value().services.end()) {
+        s.dests = it->second.dests;
+      }
+    }
+    return t;
+  }
   /// Applies one op; nullopt on success.
   virtual std::optional<Error> apply(const Op& op) = 0;
   /// Applies ops in order; element i is op i's outcome. A failed op does not stop the

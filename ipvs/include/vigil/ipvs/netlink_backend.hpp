@@ -48,6 +48,9 @@ class NetlinkBackend final : public Backend {
 
   /// IPVS_CMD_GET_SERVICE dump, then one IPVS_CMD_GET_DEST dump per service.
   Result<Table> dump() override;
+  /// One IPVS_CMD_GET_DEST dump per service asked for (the kernel answers an
+  /// unknown service with an empty dump).
+  Result<Table> dests_of(std::span<const ServiceKey> keys) override;
   /// One request, one ACK.
   std::optional<Error> apply(const Op& op) override;
   /// Pipelined: up to max_batch requests per sendmsg(), each with its own ACK. The kernel runs
