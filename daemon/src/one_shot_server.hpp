@@ -202,6 +202,10 @@ class OneShotServer<Protocol>::Connection
     }
     auto self = this->shared_from_this();
     server_->handler_.answer(end, std::move(request), [self](std::optional<std::string> a) {
+      if (self->answered_) {
+        return;  // a second reply would write over the first one in flight
+      }
+      self->answered_ = true;
       if (a) {
         self->send(std::move(*a));
       } else {
@@ -252,6 +256,7 @@ class OneShotServer<Protocol>::Connection
   boost::asio::steady_timer timer_;
   boost::asio::streambuf buf_;
   std::string answer_;
+  bool answered_ = false;  ///< the handler's reply came
   std::array<char, 4096> scratch_{};
   std::shared_ptr<OneShotServer> server_;
 };

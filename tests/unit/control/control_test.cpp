@@ -51,6 +51,7 @@ struct Fake {
   ControlPreview preview{true, {"vrrp: VI_1: priority 150 -> 200", "ipvs: add 198.18.0.14:80"}};
   int state_calls = 0;
   bool hold = false;
+  bool twice = false;  ///< a buggy daemon: answers each preview twice
   std::vector<std::function<void(ControlPreview)>> held;
   ControlHandlers handlers() {
     return ControlHandlers{[this] {
@@ -62,6 +63,9 @@ struct Fake {
                                held.push_back(std::move(done));
                              } else {
                                done(preview);
+                               if (twice) {
+                                 done(ControlPreview{false, {"a second answer"}});
+                               }
                              }
                            }};
   }
@@ -246,6 +250,15 @@ TEST_CASE_METHOD(Harness, "control: a held preview keeps its connection, and sta
   CHECK(preview->error == ControlError::None);
   CHECK(preview->status == "FAILED");
   CHECK(preview->body == "/etc/k.conf:1:1: error: unknown keyword 'x'\n");
+}
+
+TEST_CASE_METHOD(Harness, "control: a second reply to one request is dropped", "[control]") {
+  f.twice = true;
+  serve();
+  const ControlReply r = ask(io, dir.sock(), "reload preview");
+  CHECK(r.error == ControlError::None);
+  CHECK(r.status == "OK");
+  CHECK(r.body == "vrrp: VI_1: priority 150 -> 200\nipvs: add 198.18.0.14:80\n");
 }
 
 TEST_CASE_METHOD(Harness, "control: a preview that never comes ends at the answer deadline",
