@@ -9,10 +9,12 @@
 # scripts/fuzz.sh --build-only builds the targets and stops.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+build_only=false
+if [ "${1:-}" = --build-only ]; then build_only=true; set --; fi
 secs=${1:-120}
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz --target fuzz_parser fuzz_ipvs_netlink fuzz_vrrp_packet fuzz_hc_replies
-[ "$secs" != --build-only ] || exit 0
+! "$build_only" || exit 0
 work=build/fuzz/corpus
 seeds=build/fuzz/seeds
 rm -rf "$seeds"; mkdir -p "$work" "$seeds"

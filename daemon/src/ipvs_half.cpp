@@ -212,13 +212,7 @@ class IpvsHalf final : public Half {
       if (ec || !running_) {
         return;
       }
-      std::vector<ipvs::ServiceKey> services;
-      for (const auto& [svc, dest] : drainer_.drains()) {
-        if (services.empty() || !(services.back() == svc)) {
-          services.push_back(svc);  // drains() is in service order
-        }
-      }
-      ipvs::Result<ipvs::Table> kernel = backend_->dests_of(services);
+      ipvs::Result<ipvs::Table> kernel = backend_->dests_of(drainer_.services());
       if (kernel.ok()) {
         const std::vector<ipvs::DrainEvent> events =
             drainer_.tick(kernel.value(), ipvs::DrainClock::now());

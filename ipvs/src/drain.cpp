@@ -80,6 +80,16 @@ std::vector<std::pair<ServiceKey, DestKey>> Drainer::drains() const {
   return out;
 }
 
+std::vector<ServiceKey> Drainer::services() const {
+  std::vector<ServiceKey> out;
+  for (const auto& [id, d] : drains_) {
+    if (out.empty() || !(out.back() == id.first)) {  // drains_ is ordered by service
+      out.push_back(id.first);
+    }
+  }
+  return out;
+}
+
 void Drainer::overlay(Table& desired) const {
   for (const auto& [id, d] : drains_) {
     const auto svc = desired.services.find(id.first);

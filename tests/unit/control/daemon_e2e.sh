@@ -72,8 +72,10 @@ if [ "$mode" = "600 root socket" ]; then pass "socket is 0600 root"; else fail "
 if [ $rc = 0 ] && grep -q "^Daemon" "$WORK/status.txt" && grep -q "pid  *$PID\$" "$WORK/status.txt"; then pass "status (text) shows the daemon"; else fail "status text rc=$rc: $(cat "$WORK/status.txt")"; fi
 
 "$VIGILD" status --json --socket "$SOCK" >"$WORK/status.json"; rc=$?
+# check_json FAILED [APPLIED]: status.json's daemon section, with FAILED rejected reloads (and
+# APPLIED reloads, when given).
 check_json() {
-  /usr/bin/python3 - "$WORK/status.json" "$PID" "$WORK/vigild.conf" "$1" <<'PY'
+  /usr/bin/python3 - "$WORK/status.json" "$PID" "$WORK/vigild.conf" "$1" "${2:-}" <<'PY'
 import json, sys
 j = json.load(open(sys.argv[1]))
 d = j["daemon"]
@@ -81,6 +83,7 @@ assert d["pid"] == int(sys.argv[2]), d
 assert d["config_file"] == sys.argv[3], d
 assert d["vrrp"] is True and d["ipvs"] is False, d
 assert d["reloads_failed"] == int(sys.argv[4]), d
+assert sys.argv[5] == "" or d["reloads"] == int(sys.argv[5]), d
 assert d["uptime_seconds"] >= 0, d
 assert isinstance(j["vrrp"], list) and isinstance(j["virtual_servers"], list)
 PY
@@ -110,10 +113,7 @@ done
 ok=0
 for p in "${pids[@]}"; do wait "$p" && ok=$((ok + 1)); done
 if [ "$ok" = 6 ]; then pass "6 previews at once, with a SIGHUP among them: all answered"; else fail "only $ok of 6 previews answered: $(cat "$WORK"/burst*.out)"; fi
-reloaded() {
-  "$VIGILD" status --json --socket "$SOCK" 2>/dev/null \
-    | /usr/bin/python3 -c 'import json, sys; d = json.load(sys.stdin)["daemon"]; sys.exit(0 if d["reloads"] == 1 and d["reloads_failed"] == 1 else 1)'
-}
+reloaded() { "$VIGILD" status --json --socket "$SOCK" >"$WORK/status.json" 2>/dev/null && check_json 1 1 2>/dev/null; }
 if poll 10 reloaded; then pass "the SIGHUP among the previews reloaded (reloads 1)"; else fail "reloads is not 1 after the SIGHUP among the previews"; fi
 
 ip netns exec "$NS" curl -sf -H 'Accept: application/openmetrics-text' http://127.0.0.1:9650/metrics >"$WORK/metrics.om"; rc=$?

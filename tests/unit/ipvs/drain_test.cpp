@@ -369,3 +369,23 @@ vrrp_instance VI_2 {
     CHECK(sync_daemon_instance(vigil::test::load("global_defs {\n}\n")).empty());
   }
 }
+
+TEST_CASE("services() lists each service with a drain once, in order", "[drain]") {
+  const DrainClock::time_point t0{};
+  Drainer dr(seconds(60));
+  CHECK(dr.services().empty());
+  const ServiceKey other = tcp("198.18.0.101", 80);
+  Table before = table_with({kRs1, kRs2});
+  Service& o = add_service(before, other, spec("rr"));
+  add_dest(o, kRs1, dspec(Fwd::Route, 1));
+  add_dest(o, kRs2, dspec(Fwd::Route, 1));
+  Table after = table_with({});
+  add_service(after, other, spec("rr"));
+  reload(dr, before, after, t0);
+  REQUIRE(dr.size() == 4);
+  const std::vector<ServiceKey> got = dr.services();
+  REQUIRE(got.size() == 2);
+  CHECK(std::is_sorted(got.begin(), got.end()));
+  CHECK(std::count(got.begin(), got.end(), kVs) == 1);
+  CHECK(std::count(got.begin(), got.end(), other) == 1);
+}

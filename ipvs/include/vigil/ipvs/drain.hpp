@@ -77,6 +77,9 @@ class Drainer {
   [[nodiscard]] std::size_t size() const { return drains_.size(); }
   /// The draining destinations, by service.
   [[nodiscard]] std::vector<std::pair<ServiceKey, DestKey>> drains() const;
+  /// The services with at least one drain, each once, in order: what tick()
+  /// needs to see of the kernel.
+  [[nodiscard]] std::vector<ServiceKey> services() const;
   [[nodiscard]] DrainClock::duration timeout() const { return timeout_; }
   void set_timeout(DrainClock::duration t) { timeout_ = t; }
 
