@@ -32,6 +32,7 @@
 #include "metrics.hpp"
 #include "notify.hpp"
 #include "state.hpp"
+#include "threaded_half.hpp"
 #include "vigil/config/diagnostic.hpp"
 #include "vigil/runtime/log.hpp"
 #include "vrrp_half.hpp"
@@ -222,11 +223,11 @@ class Root {
 
   /// SIGHUP. Reading and validating the new configuration happens on a worker
   /// thread: for a big configuration it takes long enough (0.4 s for 10,000
-  /// virtual servers, seconds on a starved machine) that a master would miss
-  /// its adverts and the peer would take the VIPs. The loop keeps running the
-  /// old configuration meanwhile; the result is applied on the loop. A SIGHUP
-  /// that arrives during a load makes one more load after it (the file may
-  /// have changed again).
+  /// virtual servers, seconds on a starved machine) that checkers would time
+  /// out and the control socket stall. The loop keeps running the old
+  /// configuration meanwhile; the result is applied on the loop (and the VRRP
+  /// half's part of it on its own thread). A SIGHUP that arrives during a load
+  /// makes one more load after it (the file may have changed again).
   void reload() {
     reload_next_ = true;
     start_load();
@@ -245,6 +246,7 @@ class Root {
       log::notice("Reloading configuration");
       notify::reloading();
     }
+    load_began_ = std::chrono::steady_clock::now();
     loader_ = std::thread([this] {
       auto r = std::make_shared<config::LoadResult>(load_());
       asio::post(io_, [this, r] { loaded(std::move(*r)); });
@@ -261,6 +263,10 @@ class Root {
     if (stopping_) {
       return;
     }
+    log::info("Configuration read and checked in {} ms",
+              std::chrono::duration_cast<std::chrono::milliseconds>(
+                  std::chrono::steady_clock::now() - load_began_)
+                  .count());
     // The previews first: they show what this load changes from the running
     // configuration, before a reload of the same load applies it.
     if (!previews_now_.empty()) {
@@ -373,8 +379,9 @@ class Root {
   std::uint64_t reloads_ = 0;
   std::uint64_t reloads_failed_ = 0;
   std::uint64_t failed_before_ = 0;
-  std::thread loader_;                      ///< the configuration load, while it runs
-  bool reload_now_ = false;                 ///< the running load is for a reload
+  std::thread loader_;                                ///< the configuration load, while it runs
+  std::chrono::steady_clock::time_point load_began_;  ///< when it began
+  bool reload_now_ = false;                           ///< the running load is for a reload
   bool reload_next_ = false;                ///< a SIGHUP came since: one more load for a reload
   std::vector<PreviewDone> previews_now_;   ///< answered by the running load
   std::vector<PreviewDone> previews_next_;  ///< asked for since: the next load
@@ -397,7 +404,10 @@ int run_daemon(const CliOptions& opts, const ConfigLoader& load, const config::L
   std::vector<std::unique_ptr<Half>> halves;
   // VRRP first: it is stopped first.
   if (want_vrrp) {
-    auto h = make_vrrp_half(io, opts);
+    // On a thread of its own (threaded_half.hpp): the IPVS half's netlink
+    // calls and the checkers never delay an advert.
+    auto h = ThreadedHalf::make(
+        io, [&opts](asio::io_context& vrrp_io) { return make_vrrp_half(vrrp_io, opts); });
     if (!h) {
       return kExitFatal;
     }

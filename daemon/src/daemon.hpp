@@ -8,7 +8,8 @@
 
 namespace vigil::daemon {
 
-/// Runs the halves the command line asks for on one loop until SIGTERM/SIGINT;
+/// Runs the halves the command line asks for (VRRP on a thread of its own, see
+/// threaded_half.hpp) until SIGTERM/SIGINT;
 /// returns the exit status.
 int run_daemon(const CliOptions& opts, const ConfigLoader& load, const config::LoadResult& first);
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// One half of the daemon on the shared event loop: the IPVS/checker half
-// (`-C`) or the VRRP half (`-P`). The composition root (daemon.cpp) owns the
-// loop, the signals and the configuration; each half acts on a validated model.
+// One half of the daemon: the IPVS/checker half (`-C`), on the root's event
+// loop, or the VRRP half (`-P`), on a loop and thread of its own behind
+// ThreadedHalf. The composition root (daemon.cpp) owns the main loop, the
+// signals and the configuration; each half acts on a validated model.
 #pragma once
 
 #include <functional>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The VRRP half of the daemon (`-P`): the vrrp_instance blocks, run by the
-// VRRP driver on the shared loop.
+// VRRP driver on the loop it is given (the daemon gives it a thread of its own).
 #pragma once
 
 #include <boost/asio/io_context.hpp>

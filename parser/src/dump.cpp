@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "dump_util.hpp"
+#include "vigil/config/dump_tree.hpp"
 
 namespace vigil::config {
 
@@ -15,7 +16,9 @@ void merge(nlohmann::json& into, const nlohmann::json& part) {
   }
 }
 
-nlohmann::json to_tree(const Model& m) {
+}  // namespace
+
+nlohmann::json dump_tree(const Model& m) {
   nlohmann::json j = nlohmann::json::object();
   merge(j, detail::dump_global(m.global));
   merge(j, detail::dump_vrrp(m.vrrp));
@@ -23,6 +26,16 @@ nlohmann::json to_tree(const Model& m) {
   merge(j, detail::dump_lvs(m.lvs));
   return j;
 }
+
+nlohmann::json dump_tree(const VrrpConfig& v) {
+  return detail::dump_vrrp(v);
+}
+
+nlohmann::json dump_tree(const GlobalConfig& g) {
+  return detail::dump_global(g);
+}
+
+namespace {
 
 std::string scalar(const nlohmann::json& v) {
   if (v.is_string()) {
@@ -90,11 +103,11 @@ void to_json(nlohmann::json& j, const RuleSpec& r) {
 
 std::string dump_json(const Model& m) {
   // Invalid UTF-8 in names or values is replaced (U+FFFD) rather than thrown.
-  return to_tree(m).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  return dump_tree(m).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 std::string dump_text(const Model& m) {
-  const nlohmann::json tree = to_tree(m);
+  const nlohmann::json tree = dump_tree(m);
   std::string out;
   for (auto it = tree.begin(); it != tree.end(); ++it) {
     const auto& v = it.value();

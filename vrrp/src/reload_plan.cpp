@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The reload plan (see reload_plan.hpp). Blocks are compared through the parser's
-// normalized JSON dump, which leaves source locations out: a block that only moved
+// normalized JSON tree, which leaves source locations out: a block that only moved
 // in the file, or was reformatted, is unchanged; and the dump's keys are the
 // keywords, which gives the "what changed" list for free.
 #include "vigil/vrrp/reload_plan.hpp"
@@ -9,9 +9,10 @@
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 
-#include "vigil/config/dump.hpp"
+#include "vigil/config/dump_tree.hpp"
 #include "vigil/vrrp/settings.hpp"
 #include "vigil/vrrp/status.hpp"
 
@@ -21,27 +22,58 @@ namespace {
 
 using Json = nlohmann::json;
 
-/// The normalized dump of a model holding only what `fill` puts in.
-template <typename Fill>
-Json dump_of(Fill fill) {
-  config::Model m;
-  fill(m);
-  return Json::parse(config::dump_json(m));
+/// What the plan compares for every instance, from one normalized dump of a
+/// model's vrrp blocks (made once per model, not once per block: with a
+/// thousand instances, a dump per instance made a reload's plan take seconds).
+struct Dumped {
+  Json instances;  ///< vrrp_instance, keyed by name
+  Json blocks;     ///< vrrp_script, track_file and vrrp_sync_group, keyed by name
+  /// global_defs and garp_group, dumped on first use: only instances whose
+  /// settings differ need them.
+  std::optional<Json> global_defs;
+  std::optional<Json> garp_group;
+};
+
+/// `tree`'s `key`, null if it has none.
+Json member(const Json& tree, const char* key) {
+  const auto it = tree.find(key);
+  return it != tree.end() ? *it : Json();
 }
 
-Json instance_json(const config::VrrpInstance& vi) {
-  const Json j = dump_of([&](config::Model& m) { m.vrrp.vrrp_instance.push_back(vi); });
-  return j.at("vrrp_instance").at(vi.name);
+/// The block `name` of a section keyed by names, null if none.
+Json by_name(const Json& section, const std::string& name) {
+  if (!section.is_object()) {
+    return {};
+  }
+  const auto it = section.find(name);
+  return it != section.end() ? *it : Json();
 }
 
-Json global_json(const config::Model& model) {
-  return dump_of([&](config::Model& m) { m.global.global_defs = model.global.global_defs; })
-      .at("global_defs");
+const Json& global_defs_of(Dumped& d, const config::Model& model) {
+  if (!d.global_defs) {
+    d.global_defs = member(config::dump_tree(model.global), "global_defs");
+  }
+  return *d.global_defs;
 }
 
-Json garp_json(const config::Model& model) {
-  return dump_of([&](config::Model& m) { m.vrrp.garp_group = model.vrrp.garp_group; })
-      .at("garp_group");
+const Json& garp_group_of(Dumped& d, const config::Model& model) {
+  if (!d.garp_group) {
+    config::VrrpConfig v;
+    v.garp_group = model.vrrp.garp_group;
+    d.garp_group = member(config::dump_tree(v), "garp_group");
+  }
+  return *d.garp_group;
+}
+
+Dumped dumped(const config::Model& model) {
+  const Json tree = config::dump_tree(model.vrrp);
+  Dumped d;
+  d.instances = member(tree, "vrrp_instance");
+  d.blocks = Json::object();
+  for (const char* section : {"vrrp_script", "track_file", "vrrp_sync_group"}) {
+    d.blocks[section] = member(tree, section);
+  }
+  return d;
 }
 
 /// Keys whose values differ between two JSON objects, in key order.
@@ -75,20 +107,9 @@ const config::VrrpSyncGroup* group_of(const config::Model& m, const std::string&
   return nullptr;
 }
 
-/// The dumps of the blocks instances depend on by name: vrrp_script, track_file and
-/// vrrp_sync_group (made once per model).
-Json shared_blocks(const config::Model& model) {
-  return dump_of([&](config::Model& m) {
-    m.vrrp.vrrp_script = model.vrrp.vrrp_script;
-    m.vrrp.track_file = model.vrrp.track_file;
-    m.vrrp.vrrp_sync_group = model.vrrp.vrrp_sync_group;
-  });
-}
-
 /// The dump of the named block in `section` ("vrrp_script", "track_file"), null if none.
 Json named_block(const Json& blocks, const char* section, const std::string& name) {
-  const Json& s = blocks.at(section);
-  return s.contains(name) ? s.at(name) : Json();
+  return by_name(member(blocks, section), name);
 }
 
 /// The vrrp_script / track_file names an instance depends on: its own and its group's.
@@ -118,19 +139,20 @@ std::set<std::string> tracked(const config::VrrpInstance& vi, const config::Vrrp
 }
 
 /// Why `now` (running) and `next` (the same name in the next model) differ; empty: they don't.
-std::vector<std::string> instance_changes(const config::Model& running, const Json& running_blocks,
+std::vector<std::string> instance_changes(const config::Model& running, Dumped& was,
                                           const config::VrrpInstance& now,
-                                          const config::Model& next, const Json& next_blocks,
+                                          const config::Model& next, Dumped& will,
                                           const config::VrrpInstance& then) {
-  std::vector<std::string> out = changed_keys(instance_json(now), instance_json(then));
+  std::vector<std::string> out =
+      changed_keys(by_name(was.instances, now.name), by_name(will.instances, then.name));
   // Defaults the instance takes from global_defs and garp_group: only what changes the
   // settings it runs with counts (notify FIFOs and script users are re-read for every
   // instance on each reload anyway).
   if (resolve(running, now) != resolve(next, then)) {
-    for (const auto& k : changed_keys(global_json(running), global_json(next))) {
+    for (const auto& k : changed_keys(global_defs_of(was, running), global_defs_of(will, next))) {
       out.push_back("global_defs " + k);
     }
-    if (garp_json(running) != garp_json(next)) {
+    if (garp_group_of(was, running) != garp_group_of(will, next)) {
       out.emplace_back("garp_group");
     }
     if (out.empty()) {
@@ -141,8 +163,8 @@ std::vector<std::string> instance_changes(const config::Model& running, const Js
   const config::VrrpSyncGroup* g_next = group_of(next, then.name);
   if ((g_now == nullptr) != (g_next == nullptr) ||
       (g_now != nullptr && (g_now->name != g_next->name ||
-                            named_block(running_blocks, "vrrp_sync_group", g_now->name) !=
-                                named_block(next_blocks, "vrrp_sync_group", g_next->name)))) {
+                            named_block(was.blocks, "vrrp_sync_group", g_now->name) !=
+                                named_block(will.blocks, "vrrp_sync_group", g_next->name)))) {
     out.push_back("vrrp_sync_group " + (g_next != nullptr ? g_next->name : g_now->name));
   }
   for (const bool scripts : {true, false}) {
@@ -151,7 +173,7 @@ std::vector<std::string> instance_changes(const config::Model& running, const Js
     const std::set<std::string> more = tracked(then, g_next, scripts);
     names.insert(more.begin(), more.end());
     for (const auto& n : names) {
-      if (named_block(running_blocks, section, n) != named_block(next_blocks, section, n)) {
+      if (named_block(was.blocks, section, n) != named_block(will.blocks, section, n)) {
         out.push_back(fmt::format("{} {}", section, n));
       }
     }
@@ -197,8 +219,8 @@ std::string_view plan_action_name(PlanAction a) {
 
 std::vector<InstancePlan> reload_plan(const config::Model& running, const config::Model& next) {
   std::vector<InstancePlan> plan;
-  const Json running_blocks = shared_blocks(running);
-  const Json next_blocks = shared_blocks(next);
+  Dumped was = dumped(running);
+  Dumped will = dumped(next);
   for (const auto& vi : next.vrrp.vrrp_instance) {
     InstancePlan p;
     p.name = vi.name;
@@ -206,7 +228,7 @@ std::vector<InstancePlan> reload_plan(const config::Model& running, const config
     if (old == nullptr) {
       p.action = PlanAction::Added;
     } else {
-      p.changes = instance_changes(running, running_blocks, *old, next, next_blocks, vi);
+      p.changes = instance_changes(running, was, *old, next, will, vi);
       p.action = p.changes.empty() ? PlanAction::Unchanged : PlanAction::Changed;
       p.vips = vips_of(*old);
     }

@@ -32,4 +32,13 @@ Duration master_down_interval(int version, std::uint8_t priority, Duration maste
   return interval * down_timer_adverts + skew_time(version, priority, master_adver_interval);
 }
 
+std::optional<Duration> LateTimer::check(TimePoint due, TimePoint now, Duration advert_int) {
+  const auto late = std::chrono::duration_cast<Duration>(now - due);
+  if (late < advert_int / 2 || (said_ && now - *said_ < kLateQuiet)) {
+    return std::nullopt;
+  }
+  said_ = now;
+  return late;
+}
+
 }  // namespace vigil::vrrp

@@ -48,3 +48,26 @@ TEST_CASE("Skew_Time and Master_Down_Interval match the RFC arithmetic",
     CHECK(master_down_interval(r.version, r.priority, r.interval, r.adverts) == r.down);
   }
 }
+
+TEST_CASE("LateTimer warns of timers half an interval late, once per quiet period",
+          "[vrrp][timers]") {
+  using std::chrono::milliseconds;
+  using std::chrono::seconds;
+  vigil::vrrp::LateTimer late;
+  const vigil::vrrp::TimePoint t0{seconds(3)};  // soon after boot: no warning yet to be quiet after
+  const Duration interval = seconds(1);
+  // On time, or less than half an interval late: nothing.
+  CHECK_FALSE(late.check(t0, t0, interval));
+  CHECK_FALSE(late.check(t0, t0 + milliseconds(499), interval));
+  // Half an interval or more: how late.
+  CHECK(late.check(t0, t0 + milliseconds(500), interval) == Duration(milliseconds(500)));
+  // Within the quiet period after a warning: nothing, however late.
+  CHECK_FALSE(late.check(t0 + seconds(1), t0 + seconds(5), interval));
+  CHECK_FALSE(late.check(t0 + seconds(9), t0 + milliseconds(10499), interval));
+  // After it: the next one is told.
+  CHECK(late.check(t0 + seconds(9), t0 + milliseconds(10500), interval) ==
+        Duration(milliseconds(1500)));
+  // A shorter interval (v3 centiseconds) lowers the bar.
+  vigil::vrrp::LateTimer fast;
+  CHECK(fast.check(t0, t0 + milliseconds(60), milliseconds(100)) == Duration(milliseconds(60)));
+}

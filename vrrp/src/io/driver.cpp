@@ -93,6 +93,7 @@ struct Slot {
   Counters baseline;              ///< inst.counters() at the last STATS_CLEAR
   std::uint64_t bad_packets = 0;  ///< adverts for its VRID that did not parse, since the clear
   TimePoint entered{std::chrono::steady_clock::now()};  ///< when it entered its state
+  LateTimer late;                                       ///< warns of timers that fire late
 };
 
 class DriverImpl final : public Driver {
@@ -587,11 +588,21 @@ class DriverImpl final : public Driver {
       return;
     }
     s.timer.expires_at(*d);
-    s.timer.async_wait([this, p = &s](const boost::system::error_code& ec) {
+    s.timer.async_wait([this, p = &s, due = *d](const boost::system::error_code& ec) {
       if (!ec) {
+        note_late(*p, due);
         on_deadline(*p);
       }
     });
+  }
+
+  /// A timer that fires well after its deadline: adverts left late.
+  static void note_late(Slot& s, TimePoint due) {
+    if (const auto late = s.late.check(due, now(), s.inst.settings().advert_int)) {
+      log::warning(
+          "({}) timer fired {} ms late: the VRRP thread was held up or the host is starved",
+          s.cfg.name, std::chrono::duration_cast<std::chrono::milliseconds>(*late).count());
+    }
   }
 
   void run(Slot& s, const SendAdvert& a) {

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 
 namespace vigil::vrrp {
 
@@ -27,5 +28,19 @@ Duration skew_time(int version, std::uint8_t priority, Duration master_adver_int
 /// makes the multiplier configurable, 1..100). v3 uses the centisecond interval.
 Duration master_down_interval(int version, std::uint8_t priority, Duration master_adver_interval,
                               int down_timer_adverts = 3);
+
+/// Whether an instance's timer fired late enough to warn about: at least half
+/// its advert interval after its deadline means adverts left late and a peer
+/// may have taken over (the thread was held up or the host starved it). One
+/// warning per kLateQuiet at most, so a starved host does not flood the log.
+class LateTimer {
+ public:
+  static constexpr std::chrono::seconds kLateQuiet{10};
+  /// How late a timer due at `due` fired at `now`, when that deserves a warning.
+  std::optional<Duration> check(TimePoint due, TimePoint now, Duration advert_int);
+
+ private:
+  std::optional<TimePoint> said_;  ///< the last warning
+};
 
 }  // namespace vigil::vrrp
