@@ -35,20 +35,46 @@ ThreadedHalf::~ThreadedHalf() {
 }
 
 void ThreadedHalf::call(const std::function<void()>& f) const {
-  if (!thread_.joinable() || std::this_thread::get_id() == thread_.get_id()) {
+  if (!thread_.joinable()) {
     f();
+  } else {
+    std::promise<void> done;
+    asio::post(*io_, [&f, &done] {
+      try {
+        f();
+        done.set_value();
+      } catch (...) {
+        done.set_exception(std::current_exception());
+      }
+    });
+    done.get_future().get();
+  }
+  deliver();
+}
+
+void ThreadedHalf::deliver() const {
+  if (delivering_ || !listener_) {
     return;
   }
-  std::promise<void> done;
-  asio::post(*io_, [&f, &done] {
-    try {
-      f();
-      done.set_value();
-    } catch (...) {
-      done.set_exception(std::current_exception());
+  delivering_ = true;
+  for (;;) {
+    std::pair<std::string, bool> change;
+    {
+      const std::lock_guard<std::mutex> lock(changes_->mu);
+      if (changes_->queue.empty()) {
+        break;
+      }
+      change = std::move(changes_->queue.front());
+      changes_->queue.pop_front();
     }
-  });
-  done.get_future().get();
+    try {
+      listener_(change.first, change.second);
+    } catch (...) {
+      delivering_ = false;
+      throw;
+    }
+  }
+  delivering_ = false;
 }
 
 void ThreadedHalf::start(const config::Model& model) {
@@ -90,18 +116,29 @@ void ThreadedHalf::clear_stats() {
 }
 
 void ThreadedHalf::set_vrrp_listener(VrrpStateListener listener) {
-  // The listener belongs to the root's loop: each call is posted there, so the
-  // order of the changes is kept and the half never waits for the root.
-  auto shared = std::make_shared<VrrpStateListener>(std::move(listener));
+  // Changes are queued on the half's thread and told on the root's: after the
+  // call that caused them (call() delivers), or at the root loop's next turn.
+  // The posted turn may find the queue already emptied; it never runs once the
+  // root's loop has stopped, which is before this object goes.
+  listener_ = std::move(listener);
   call([&] {
-    inner_->set_vrrp_listener([this, shared](const std::string& instance, bool master) {
-      asio::post(root_, [shared, instance, master] { (*shared)(instance, master); });
+    inner_->set_vrrp_listener([this, changes = changes_](const std::string& instance, bool master) {
+      {
+        const std::lock_guard<std::mutex> lock(changes->mu);
+        changes->queue.emplace_back(instance, master);
+      }
+      asio::post(root_, [this] { deliver(); });
     });
   });
 }
 
 void ThreadedHalf::on_vrrp_state(const std::string& instance, bool master) {
-  call([&] { inner_->on_vrrp_state(instance, master); });
+  // Not waited for: the VRRP half has no use for it (the root tells every half).
+  if (thread_.joinable()) {
+    asio::post(*io_, [this, instance, master] { inner_->on_vrrp_state(instance, master); });
+  } else {
+    inner_->on_vrrp_state(instance, master);
+  }
 }
 
 }  // namespace vigil::daemon

@@ -7,20 +7,26 @@
 // loop was busy with a reload.
 //
 // The root still talks to the half through the Half interface, from its own
-// loop: each call is run on the half's thread and waited for (the half's work
-// per call is small and never waits on the root). The half's VRRP state
-// listener is posted to the root's loop, in order. Before start() and after
-// the thread is gone, calls run on the caller's thread: the half is built and
-// wired before the daemon detaches (fork keeps only the calling thread).
+// loop: each call is run on the half's thread and waited for (the half never
+// waits on the root). The half's VRRP state changes reach the root's listener
+// on the root's loop, in order: those a call causes before it returns (as a
+// reload's), and the others (a timer's) at the loop's next turn. So the IPVS
+// half hears of them before it is itself started or reloaded, as when both
+// halves shared one loop. Before start(), calls run on the caller's thread:
+// the half is built and wired before the daemon detaches (fork keeps only the
+// calling thread).
 #pragma once
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <deque>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 
 #include "half.hpp"
 
@@ -58,14 +64,28 @@ class ThreadedHalf final : public Half {
 
  private:
   /// Runs `f` on the half's thread and waits for it (inline when there is no
-  /// thread, or when already on it); its exception, if any, is rethrown here.
+  /// thread); its exception, if any, is rethrown here. Then hands the state
+  /// changes queued so far to the root's listener.
   void call(const std::function<void()>& f) const;
+  /// On the root's thread: the queued state changes, oldest first, to the
+  /// listener. Not reentrant (a listener that calls back into the half sees
+  /// its own change finish before the next one is told).
+  void deliver() const;
+
+  /// State changes from the half's thread, waiting for the root's.
+  struct Changes {
+    std::mutex mu;
+    std::deque<std::pair<std::string, bool>> queue;
+  };
 
   boost::asio::io_context& root_;
   std::unique_ptr<boost::asio::io_context> io_;
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   std::unique_ptr<Half> inner_;
   std::string name_;
+  std::shared_ptr<Changes> changes_ = std::make_shared<Changes>();
+  VrrpStateListener listener_;  ///< the root's; called on the root's thread only
+  mutable bool delivering_ = false;
   std::thread thread_;
 };
 

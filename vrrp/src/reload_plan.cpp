@@ -34,19 +34,24 @@ struct Dumped {
   std::optional<Json> garp_group;
 };
 
-/// `tree`'s `key`, null if it has none.
-Json member(const Json& tree, const char* key) {
+/// `tree`'s `key`, or a null value if it has none (a reference: sections are big).
+const Json& member(const Json& tree, const char* key) {
+  static const Json kNull;
+  if (!tree.is_object()) {
+    return kNull;
+  }
   const auto it = tree.find(key);
-  return it != tree.end() ? *it : Json();
+  return it != tree.end() ? *it : kNull;
 }
 
-/// The block `name` of a section keyed by names, null if none.
-Json by_name(const Json& section, const std::string& name) {
+/// The block `name` of a section keyed by names, or a null value if none.
+const Json& by_name(const Json& section, const std::string& name) {
+  static const Json kNull;
   if (!section.is_object()) {
-    return {};
+    return kNull;
   }
   const auto it = section.find(name);
-  return it != section.end() ? *it : Json();
+  return it != section.end() ? *it : kNull;
 }
 
 const Json& global_defs_of(Dumped& d, const config::Model& model) {
@@ -108,7 +113,7 @@ const config::VrrpSyncGroup* group_of(const config::Model& m, const std::string&
 }
 
 /// The dump of the named block in `section` ("vrrp_script", "track_file"), null if none.
-Json named_block(const Json& blocks, const char* section, const std::string& name) {
+const Json& named_block(const Json& blocks, const char* section, const std::string& name) {
   return by_name(member(blocks, section), name);
 }
 

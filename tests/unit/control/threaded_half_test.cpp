@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // ThreadedHalf: the VRRP half's own thread and loop. Its timers keep firing
 // while the root's loop is held; the root's calls run on the half's thread and
-// wait for it; the state listener runs on the root's loop, in order; errors
-// come back to the caller.
+// wait for it; state changes reach the listener on the root's thread, in order
+// (a call's own before the call returns, a timer's at the root loop's next
+// turn); errors come back to the caller.
 #include "threaded_half.hpp"
 
 #include <atomic>
@@ -63,6 +64,8 @@ class TickingHalf final : public Half {
   std::string_view name() const override { return "vrrp"; }
 
   std::atomic<int> ticks{0};
+  std::atomic<bool> emit{false};     ///< set by the test: the next tick reports a change
+  std::atomic<bool> emitted{false};  ///< it has
   /// (call, thread it ran on), in order.
   std::vector<std::pair<std::string, std::thread::id>> calls() const {
     const std::lock_guard<std::mutex> lock(mu_);
@@ -79,6 +82,10 @@ class TickingHalf final : public Half {
     timer_.async_wait([this](const boost::system::error_code& ec) {
       if (!ec) {
         ++ticks;
+        if (emit.exchange(false)) {
+          listener_("VI_timer", false);  // a change no call caused
+          emitted = true;
+        }
         tick();
       }
     });
@@ -127,13 +134,26 @@ TEST_CASE("threaded half: the half's timers run while the root's loop is held", 
 
   // The root's loop is not run at all here, and the half still ticks.
   REQUIRE(wait_held([&] { return inner->ticks.load() >= 5; }));
+  // A timer's change waits for the root's loop, and is told on its thread.
+  inner->emit = true;
+  REQUIRE(wait_held([&] { return inner->emitted.load(); }));
+  CHECK(heard.empty());
+  REQUIRE(vigil::test::run_until(root, [&] { return heard.size() == 1; }));
+  CHECK(heard[0] == std::make_pair(std::string("VI_timer"), false));
 
   // Calls run on the half's thread and return its results.
   State s;
   half->snapshot(s);
   CHECK(s.daemon.reloads == 42);
   CHECK(half->preview(model) == std::vector<std::string>{"vrrp: VI_1: unchanged"});
+  // A reload's changes are told before reload() returns, in order, without
+  // the root's loop running: the IPVS half, reloaded next, knows them.
   half->reload(model);
+  CHECK(heard == std::vector<std::pair<std::string, bool>>{
+                     {"VI_timer", false}, {"VI_1", true}, {"VI_2", true}, {"VI_3", true}});
+  for (const auto& id : heard_on) {
+    CHECK(id == std::this_thread::get_id());
+  }
 
   // An exception in the half reaches the caller; the half keeps running.
   vigil::config::Model two;
@@ -141,15 +161,7 @@ TEST_CASE("threaded half: the half's timers run while the root's loop is held", 
   CHECK_THROWS_WITH(half->reload(two), "two instances: refused");
   const int ticks_then = inner->ticks.load();
   REQUIRE(wait_held([&] { return inner->ticks.load() >= ticks_then + 3; }));
-
-  // The listener has not run yet: its calls wait on the root's loop, in order.
-  CHECK(heard.empty());
-  REQUIRE(vigil::test::run_until(root, [&] { return heard.size() == 3; }));
-  CHECK(heard ==
-        std::vector<std::pair<std::string, bool>>{{"VI_1", true}, {"VI_2", true}, {"VI_3", true}});
-  for (const auto& id : heard_on) {
-    CHECK(id == std::this_thread::get_id());
-  }
+  CHECK(heard.size() == 4);
 
   half->stop();
   CHECK_FALSE(half->busy());
