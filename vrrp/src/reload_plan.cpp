@@ -26,37 +26,26 @@ using Json = nlohmann::json;
 /// model's vrrp blocks (made once per model, not once per block: with a
 /// thousand instances, a dump per instance made a reload's plan take seconds).
 struct Dumped {
-  Json instances;  ///< vrrp_instance, keyed by name
-  Json blocks;     ///< vrrp_script, track_file and vrrp_sync_group, keyed by name
+  Json vrrp;  ///< the vrrp sections, blocks keyed by name
   /// global_defs and garp_group, dumped on first use: only instances whose
   /// settings differ need them.
   std::optional<Json> global_defs;
   std::optional<Json> garp_group;
 };
 
-/// `tree`'s `key`, or a null value if it has none (a reference: sections are big).
-const Json& member(const Json& tree, const char* key) {
+/// `object`'s `key`, or a null value if it has none (a reference: sections are big).
+const Json& entry(const Json& object, const std::string& key) {
   static const Json kNull;
-  if (!tree.is_object()) {
+  if (!object.is_object()) {
     return kNull;
   }
-  const auto it = tree.find(key);
-  return it != tree.end() ? *it : kNull;
-}
-
-/// The block `name` of a section keyed by names, or a null value if none.
-const Json& by_name(const Json& section, const std::string& name) {
-  static const Json kNull;
-  if (!section.is_object()) {
-    return kNull;
-  }
-  const auto it = section.find(name);
-  return it != section.end() ? *it : kNull;
+  const auto it = object.find(key);
+  return it != object.end() ? *it : kNull;
 }
 
 const Json& global_defs_of(Dumped& d, const config::Model& model) {
   if (!d.global_defs) {
-    d.global_defs = member(config::dump_tree(model.global), "global_defs");
+    d.global_defs = entry(config::dump_tree(model.global), "global_defs");
   }
   return *d.global_defs;
 }
@@ -65,19 +54,14 @@ const Json& garp_group_of(Dumped& d, const config::Model& model) {
   if (!d.garp_group) {
     config::VrrpConfig v;
     v.garp_group = model.vrrp.garp_group;
-    d.garp_group = member(config::dump_tree(v), "garp_group");
+    d.garp_group = entry(config::dump_tree(v), "garp_group");
   }
   return *d.garp_group;
 }
 
 Dumped dumped(const config::Model& model) {
-  const Json tree = config::dump_tree(model.vrrp);
   Dumped d;
-  d.instances = member(tree, "vrrp_instance");
-  d.blocks = Json::object();
-  for (const char* section : {"vrrp_script", "track_file", "vrrp_sync_group"}) {
-    d.blocks[section] = member(tree, section);
-  }
+  d.vrrp = config::dump_tree(model.vrrp);
   return d;
 }
 
@@ -112,9 +96,9 @@ const config::VrrpSyncGroup* group_of(const config::Model& m, const std::string&
   return nullptr;
 }
 
-/// The dump of the named block in `section` ("vrrp_script", "track_file"), null if none.
-const Json& named_block(const Json& blocks, const char* section, const std::string& name) {
-  return by_name(member(blocks, section), name);
+/// The dump of the named block in `section` ("vrrp_instance", "vrrp_script", ...), null if none.
+const Json& named_block(const Json& vrrp, const char* section, const std::string& name) {
+  return entry(entry(vrrp, section), name);
 }
 
 /// The vrrp_script / track_file names an instance depends on: its own and its group's.
@@ -148,8 +132,8 @@ std::vector<std::string> instance_changes(const config::Model& running, Dumped& 
                                           const config::VrrpInstance& now,
                                           const config::Model& next, Dumped& will,
                                           const config::VrrpInstance& then) {
-  std::vector<std::string> out =
-      changed_keys(by_name(was.instances, now.name), by_name(will.instances, then.name));
+  std::vector<std::string> out = changed_keys(named_block(was.vrrp, "vrrp_instance", now.name),
+                                              named_block(will.vrrp, "vrrp_instance", then.name));
   // Defaults the instance takes from global_defs and garp_group: only what changes the
   // settings it runs with counts (notify FIFOs and script users are re-read for every
   // instance on each reload anyway).
@@ -168,8 +152,8 @@ std::vector<std::string> instance_changes(const config::Model& running, Dumped& 
   const config::VrrpSyncGroup* g_next = group_of(next, then.name);
   if ((g_now == nullptr) != (g_next == nullptr) ||
       (g_now != nullptr && (g_now->name != g_next->name ||
-                            named_block(was.blocks, "vrrp_sync_group", g_now->name) !=
-                                named_block(will.blocks, "vrrp_sync_group", g_next->name)))) {
+                            named_block(was.vrrp, "vrrp_sync_group", g_now->name) !=
+                                named_block(will.vrrp, "vrrp_sync_group", g_next->name)))) {
     out.push_back("vrrp_sync_group " + (g_next != nullptr ? g_next->name : g_now->name));
   }
   for (const bool scripts : {true, false}) {
@@ -178,7 +162,7 @@ std::vector<std::string> instance_changes(const config::Model& running, Dumped& 
     const std::set<std::string> more = tracked(then, g_next, scripts);
     names.insert(more.begin(), more.end());
     for (const auto& n : names) {
-      if (named_block(was.blocks, section, n) != named_block(will.blocks, section, n)) {
+      if (named_block(was.vrrp, section, n) != named_block(will.vrrp, section, n)) {
         out.push_back(fmt::format("{} {}", section, n));
       }
     }
